@@ -1,0 +1,39 @@
+# The README's commands. Everything installs itself into .venv/ from requirements.lock.
+PYTHON ?= python3.11
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+export DAGSTER_HOME ?= $(CURDIR)/.dagster_home
+
+.PHONY: run test ui bench lock clean
+
+$(STAMP): requirements.lock pyproject.toml
+	@command -v $(PYTHON) >/dev/null || { echo "needs Python 3.11 ($(PYTHON)) on PATH"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet --requirement requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps --editable .
+	@touch $(STAMP)
+
+run: $(STAMP)  ## materialise every asset on the data in CDP_DATA_DIR (default data/)
+	@mkdir -p $(DAGSTER_HOME)
+	$(BIN)/cdp-gap refresh
+
+test: $(STAMP)  ## the whole test suite
+	$(BIN)/python -m pytest
+
+ui: $(STAMP)  ## the Dagster UI on http://127.0.0.1:3000, run history kept in .dagster_home/
+	@mkdir -p $(DAGSTER_HOME)
+	@cp -n dagster.yaml $(DAGSTER_HOME)/dagster.yaml 2>/dev/null || true
+	$(BIN)/dagster dev --host 127.0.0.1 --port 3000
+
+bench: $(STAMP)  ## benchmarks at Union scale and beyond (slow; see BENCHMARKS.md)
+	$(BIN)/python -m benchmarks.run
+
+lock:  ## re-pin requirements.lock from requirements.in
+	$(BIN)/python -m pip install --quiet pip-tools
+	$(BIN)/pip-compile --quiet --strip-extras --no-emit-index-url --no-emit-find-links \
+	    --output-file requirements.lock requirements.in
+
+clean:
+	rm -rf $(VENV) .pytest_cache .hypothesis

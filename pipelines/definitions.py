@@ -1,0 +1,7 @@
+"""The one entry point: every Dagster object under `pipelines/defs/` (loaded by `dagster dev` and `dg`)."""
+
+from pathlib import Path
+
+from dagster import load_from_defs_folder
+
+defs = load_from_defs_folder(path_within_project=Path(__file__).parent)

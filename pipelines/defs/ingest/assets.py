@@ -1,0 +1,199 @@
+"""Ingest: reference data, national inventories, scenarios and offers into the warehouse.
+
+Each asset validates its files with `pipelines.lib.validation` (the rules of the data
+contract, shared with `cdp-gap validate`), writes accepted rows to `raw_*` tables and
+rejected ones to `raw_rejects_*`, then builds the staged tables from `sql/stg_*.sql`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+from dagster import AssetSpec, MaterializeResult, MetadataValue, RetryPolicy, multi_asset
+from dagster_duckdb import DuckDBResource
+
+from pipelines.defs.resources import CdpSettings
+from pipelines.defs.sql_assets import OWNERS, sql_check, sql_description, sql_table_asset, table_metadata
+from pipelines.lib import loading
+from pipelines.lib.warehouse import markdown_table, run_sql
+
+GROUP = "ingest"
+KINDS = {"duckdb", "python"}
+# Files may still be being copied into the inbox when a run starts: try again shortly.
+FILE_RETRY = RetryPolicy(max_retries=2, delay=10)
+
+
+def _spec(name: str, deps=(), kinds=KINDS) -> AssetSpec:
+    return AssetSpec(
+        name, deps=list(deps), group_name=GROUP, kinds=kinds, owners=OWNERS,
+        description=sql_description(name),
+    )
+
+
+def _reject_metadata(reports) -> dict:
+    rejects = [r for report in reports for r in report.rejects]
+    frame = pd.DataFrame([r.__dict__ for r in rejects])
+    return {
+        "files_read": len(reports),
+        "rows_rejected": len({(r.source_file, r.row_number) for r in rejects}),
+        "rejects": MetadataValue.md(markdown_table(frame, max_rows=20)),
+    }
+
+
+def _codes(con, sql: str) -> set[str]:
+    return {row[0] for row in con.execute(sql).fetchall()}
+
+
+@multi_asset(
+    specs=[_spec("stg_member_states"), _spec("stg_capabilities")],
+    name="reference_data",
+    group_name=GROUP,
+    retry_policy=FILE_RETRY,
+)
+def reference_data(duckdb: DuckDBResource, cdp: CdpSettings):
+    """Member states (NATO membership, GDP) and the capability taxonomy from `reference/`."""
+    states, capabilities = loading.validate_reference(Path(cdp.data_dir))
+    with duckdb.get_connection() as con:
+        loading.write_raw(con, "raw_member_states", states.rows)
+        loading.write_raw(con, "raw_capabilities", capabilities.rows)
+        loading.write_rejects(con, "raw_rejects_reference", states.rejects + capabilities.rejects)
+        loading.write_file_ledger(
+            con, "raw_files_reference", loading.table_report_ledger([states, capabilities])
+        )
+        for table in ("stg_member_states", "stg_capabilities"):
+            run_sql(con, table)
+        meta = _reject_metadata([states, capabilities])
+        yield MaterializeResult(asset_key="stg_member_states", metadata=table_metadata(con, "stg_member_states", **meta))
+        yield MaterializeResult(asset_key="stg_capabilities", metadata=table_metadata(con, "stg_capabilities"))
+
+
+@multi_asset(
+    specs=[
+        _spec("stg_inventory", deps=["stg_member_states", "stg_capabilities"]),
+        _spec("ingest_superseded", deps=["stg_member_states", "stg_capabilities"]),
+    ],
+    name="inventory_submissions",
+    group_name=GROUP,
+    retry_policy=FILE_RETRY,
+)
+def inventory_submissions(duckdb: DuckDBResource, cdp: CdpSettings):
+    """National capability inventories (`inbox/inventory/*.csv|*.xlsx`), validated row by
+    row; for each member state only its latest submission is used."""
+    with duckdb.get_connection() as con:
+        states = _codes(con, "SELECT code FROM stg_member_states")
+        capabilities = _codes(con, "SELECT capability_code FROM stg_capabilities")
+        reports = loading.validate_inventory_folder(Path(cdp.data_dir), states, capabilities)
+        loading.write_raw(con, "raw_inventory", [row for r in reports for row in r.rows])
+        loading.write_rejects(con, "raw_rejects_inventory", [x for r in reports for x in r.rejects])
+        loading.write_file_ledger(con, "raw_files_inventory", loading.table_report_ledger(reports))
+        run_sql(con, "stg_inventory")
+        run_sql(con, "ingest_superseded")
+        by_state = con.execute(
+            "SELECT member_state, count(*) AS rows, max(as_of) AS as_of, "
+            "string_agg(DISTINCT source_file, ', ') AS files FROM stg_inventory GROUP BY 1 ORDER BY 1"
+        ).df()
+        yield MaterializeResult(
+            asset_key="stg_inventory",
+            metadata=table_metadata(
+                con, "stg_inventory",
+                submissions=MetadataValue.md(markdown_table(by_state, max_rows=30)),
+                **_reject_metadata(reports),
+            ),
+        )
+        yield MaterializeResult(asset_key="ingest_superseded", metadata=table_metadata(con, "ingest_superseded"))
+
+
+@multi_asset(
+    specs=[
+        _spec("stg_scenarios", deps=["stg_member_states", "stg_capabilities"]),
+        _spec("stg_requirements", deps=["stg_member_states", "stg_capabilities"]),
+        _spec("stg_concurrency_cases", deps=["stg_member_states", "stg_capabilities"]),
+    ],
+    name="scenario_files",
+    group_name=GROUP,
+    retry_policy=FILE_RETRY,
+)
+def scenario_files(duckdb: DuckDBResource, cdp: CdpSettings):
+    """Art. 42.7 contingency scenarios (`scenarios/*.yaml`) and concurrency cases
+    (`scenarios/concurrency/*.yaml`), loaded with a safe YAML loader. A bad file is
+    rejected whole: half a scenario would give a false gap."""
+    with duckdb.get_connection() as con:
+        states = _codes(con, "SELECT code FROM stg_member_states")
+        capabilities = _codes(con, "SELECT capability_code FROM stg_capabilities")
+        scenarios, cases = loading.validate_scenario_folder(Path(cdp.data_dir), states, capabilities)
+        loading.write_raw(con, "raw_scenarios", [r.scenario for r in scenarios if r.scenario])
+        loading.write_raw(con, "raw_requirements", [l for r in scenarios for l in r.requirements])
+        loading.write_raw(
+            con, "raw_concurrency_cases",
+            [
+                {**c.case, "scenario_id": sid, "scenario_order": i, "source_file": c.source_file}
+                for c in cases if c.case for i, sid in enumerate(c.scenario_ids)
+            ],
+        )
+        loading.write_rejects(
+            con, "raw_rejects_scenarios", [x for r in [*scenarios, *cases] for x in r.rejects]
+        )
+        loading.write_file_ledger(
+            con, "raw_files_scenarios",
+            loading.document_ledger(scenarios, "scenario") + loading.document_ledger(cases, "concurrency_case"),
+        )
+        for table in ("stg_scenarios", "stg_requirements", "stg_concurrency_cases"):
+            run_sql(con, table)
+        meta = _reject_metadata([*scenarios, *cases])
+        yield MaterializeResult(asset_key="stg_scenarios", metadata=table_metadata(con, "stg_scenarios", **meta))
+        yield MaterializeResult(asset_key="stg_requirements", metadata=table_metadata(con, "stg_requirements"))
+        yield MaterializeResult(asset_key="stg_concurrency_cases", metadata=table_metadata(con, "stg_concurrency_cases"))
+
+
+@multi_asset(
+    specs=[_spec("stg_offers", deps=["stg_scenarios", "stg_member_states", "stg_capabilities"])],
+    name="offer_submissions",
+    group_name=GROUP,
+    retry_policy=FILE_RETRY,
+)
+def offer_submissions(duckdb: DuckDBResource, cdp: CdpSettings):
+    """Offers of member states after an invocation (`inbox/offers/*.csv|*.xlsx`)."""
+    with duckdb.get_connection() as con:
+        states = _codes(con, "SELECT code FROM stg_member_states")
+        capabilities = _codes(con, "SELECT capability_code FROM stg_capabilities")
+        invoking = dict(con.execute("SELECT scenario_id, invoking_state FROM stg_scenarios").fetchall())
+        reports = loading.validate_offer_folder(Path(cdp.data_dir), states, capabilities, invoking)
+        loading.write_raw(con, "raw_offers", [row for r in reports for row in r.rows])
+        loading.write_rejects(con, "raw_rejects_offers", [x for r in reports for x in r.rejects])
+        loading.write_file_ledger(con, "raw_files_offers", loading.table_report_ledger(reports))
+        run_sql(con, "stg_offers")
+        yield MaterializeResult(
+            asset_key="stg_offers", metadata=table_metadata(con, "stg_offers", **_reject_metadata(reports))
+        )
+
+
+ingest_rejects = sql_table_asset(
+    "ingest_rejects",
+    deps=["stg_member_states", "stg_inventory", "stg_scenarios", "stg_offers"],
+    group=GROUP,
+    metadata=lambda con, cdp: {
+        "reasons": MetadataValue.md(
+            markdown_table(
+                con.execute(
+                    "SELECT input_kind, source_file, sheet, row_number, \"column\", value, reason "
+                    "FROM ingest_rejects ORDER BY source_file, row_number NULLS FIRST"
+                ).df(),
+                max_rows=50,
+            )
+        )
+    },
+)
+ingest_files = sql_table_asset(
+    "ingest_files",
+    deps=["ingest_rejects", "ingest_superseded", "stg_concurrency_cases"],
+    group=GROUP,
+)
+
+checks = [
+    sql_check("stg_inventory", "inventory_references"),
+    sql_check("stg_requirements", "scenario_references", additional_deps=["stg_scenarios", "stg_concurrency_cases"]),
+    sql_check("stg_requirements", "scenarios_have_lines", additional_deps=["stg_scenarios"]),
+    sql_check("ingest_files", "ingest_reconciliation"),
+    sql_check("ingest_files", "ingest_unique_keys"),
+]

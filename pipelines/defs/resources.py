@@ -1,0 +1,46 @@
+"""Resources shared by every asset: the DuckDB warehouse and the run settings.
+
+Both take their values from the environment (`CDP_*`, see lib/settings.py) when the
+code location loads; tests pass their own instances instead.
+"""
+
+from __future__ import annotations
+
+from dagster import ConfigurableResource, Definitions, definitions
+from dagster_duckdb import DuckDBResource
+
+from pipelines.lib.settings import Settings
+
+
+class CdpSettings(ConfigurableResource):
+    """Where the inputs and reports live, and the planning horizon."""
+
+    data_dir: str
+    reports_dir: str
+    base_year: int
+    horizon_years: int
+    marking: str
+
+    @classmethod
+    def from_settings(cls, s: Settings) -> CdpSettings:
+        return cls(
+            data_dir=str(s.data_dir),
+            reports_dir=str(s.reports_dir),
+            base_year=s.base_year,
+            horizon_years=s.horizon_years,
+            marking=s.marking,
+        )
+
+    @property
+    def sql_params(self) -> dict:
+        return {"base_year": self.base_year, "horizon_years": self.horizon_years}
+
+
+def build_resources(s: Settings) -> dict:
+    s.warehouse.parent.mkdir(parents=True, exist_ok=True)
+    return {"duckdb": DuckDBResource(database=str(s.warehouse)), "cdp": CdpSettings.from_settings(s)}
+
+
+@definitions
+def resources() -> Definitions:
+    return Definitions(resources=build_resources(Settings.from_env()))

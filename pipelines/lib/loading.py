@@ -1,0 +1,221 @@
+"""From the data folder to raw warehouse tables: find the input files, validate each
+with `validation`, and write what was accepted, rejected and read.
+
+Every ingest asset calls these functions, and so does the command line, so the
+pipeline and `cdp-gap validate` apply the very same rules.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import duckdb
+
+from pipelines.lib import validation
+from pipelines.lib.warehouse import write_table
+
+REJECT_SCHEMA = {
+    "source_file": "VARCHAR",
+    "sheet": "VARCHAR",
+    "row_number": "INTEGER",
+    "column": "VARCHAR",
+    "value": "VARCHAR",
+    "reason": "VARCHAR",
+}
+FILE_SCHEMA = {
+    "source_file": "VARCHAR",
+    "kind": "VARCHAR",
+    "sha256": "VARCHAR",
+    "sheet": "VARCHAR",
+    "rows_read": "INTEGER",
+    "file_rejected": "BOOLEAN",
+}
+RAW_SCHEMAS = {
+    "raw_member_states": {
+        "source_file": "VARCHAR",
+        "row_number": "INTEGER",
+        "code": "VARCHAR",
+        "name": "VARCHAR",
+        "nato_member": "BOOLEAN",
+        "gdp_meur": "DOUBLE",
+        "population": "BIGINT",
+        "external_land_border_km": "DOUBLE",
+    },
+    "raw_capabilities": {
+        "source_file": "VARCHAR",
+        "row_number": "INTEGER",
+        "capability_code": "VARCHAR",
+        "name": "VARCHAR",
+        "domain": "VARCHAR",
+        "unit": "VARCHAR",
+        "roles": "VARCHAR",
+    },
+    "raw_inventory": {
+        "source_file": "VARCHAR",
+        "sheet": "VARCHAR",
+        "row_number": "INTEGER",
+        "member_state": "VARCHAR",
+        "capability_code": "VARCHAR",
+        "quantity": "DOUBLE",
+        "readiness_days": "INTEGER",
+        "availability": "DOUBLE",
+        "deployable_abroad": "BOOLEAN",
+        "nato_committed": "DOUBLE",
+        "available_from": "INTEGER",
+        "available_until": "INTEGER",
+        "as_of": "DATE",
+        "notes": "VARCHAR",
+    },
+    "raw_scenarios": {
+        "source_file": "VARCHAR",
+        "scenario_id": "VARCHAR",
+        "name": "VARCHAR",
+        "invoking_state": "VARCHAR",
+        "nato_article5_concurrent": "BOOLEAN",
+        "likelihood": "INTEGER",
+        "duration_days": "INTEGER",
+        "description": "VARCHAR",
+    },
+    "raw_requirements": {
+        "source_file": "VARCHAR",
+        "scenario_id": "VARCHAR",
+        "line_id": "VARCHAR",
+        "line_order": "INTEGER",
+        "role": "VARCHAR",
+        "capability_code": "VARCHAR",
+        "quantity": "DOUBLE",
+        "max_readiness_days": "INTEGER",
+        "rotation": "DOUBLE",
+        "criticality": "VARCHAR",
+        "required": "DOUBLE",
+    },
+    "raw_concurrency_cases": {
+        "source_file": "VARCHAR",
+        "case_id": "VARCHAR",
+        "name": "VARCHAR",
+        "scenario_id": "VARCHAR",
+        "scenario_order": "INTEGER",
+    },
+    "raw_offers": {
+        "source_file": "VARCHAR",
+        "sheet": "VARCHAR",
+        "row_number": "INTEGER",
+        "scenario_id": "VARCHAR",
+        "member_state": "VARCHAR",
+        "capability_code": "VARCHAR",
+        "quantity": "DOUBLE",
+        "available_in_days": "INTEGER",
+        "caveats": "VARCHAR",
+    },
+}
+
+TABLE_FILES = ("*.csv", "*.xlsx", "*.parquet")
+
+
+def input_files(folder: Path) -> list[Path]:
+    """Every visible file in `folder`, in name order.
+
+    Not only *.csv and *.xlsx: a file of another kind dropped into the inbox must show
+    up as rejected, not vanish. The format is told from the content, not the name.
+    """
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith("."))
+
+
+def yaml_files(folder: Path) -> list[Path]:
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in (".yaml", ".yml"))
+
+
+def relative_name(path: Path, data_dir: Path) -> str:
+    try:
+        return path.resolve().relative_to(data_dir.resolve()).as_posix()
+    except ValueError:
+        return path.name
+
+
+def modification_date(path: Path) -> dt.date:
+    return dt.datetime.fromtimestamp(path.stat().st_mtime, tz=dt.timezone.utc).date()
+
+
+def validate_reference(data_dir: Path) -> tuple[validation.FileReport, validation.FileReport]:
+    ref = data_dir / "reference"
+    states = ref / "member_states.csv"
+    caps = ref / "capabilities.csv"
+    return (
+        validation.validate_member_states(states, relative_name(states, data_dir)),
+        validation.validate_capabilities(caps, relative_name(caps, data_dir)),
+    )
+
+
+def validate_inventory_folder(
+    data_dir: Path, member_states: set[str], capabilities: set[str]
+) -> list[validation.FileReport]:
+    return [
+        validation.validate_inventory(
+            path, relative_name(path, data_dir), member_states, capabilities, modification_date(path)
+        )
+        for path in input_files(data_dir / "inbox" / "inventory")
+    ]
+
+
+def validate_scenario_folder(
+    data_dir: Path, member_states: set[str], capabilities: set[str]
+) -> tuple[list[validation.ScenarioReport], list[validation.CaseReport]]:
+    scenarios = validation.dedupe_scenarios(
+        [
+            validation.validate_scenario(p, relative_name(p, data_dir), member_states, capabilities)
+            for p in yaml_files(data_dir / "scenarios")
+        ]
+    )
+    known = {r.scenario["scenario_id"] for r in scenarios if r.scenario}
+    cases = [
+        validation.validate_case(p, relative_name(p, data_dir), known)
+        for p in yaml_files(data_dir / "scenarios" / "concurrency")
+    ]
+    return scenarios, cases
+
+
+def validate_offer_folder(
+    data_dir: Path, member_states: set[str], capabilities: set[str], invoking: dict[str, str]
+) -> list[validation.FileReport]:
+    return [
+        validation.validate_offers(path, relative_name(path, data_dir), member_states, capabilities, invoking)
+        for path in input_files(data_dir / "inbox" / "offers")
+    ]
+
+
+def write_rejects(con: duckdb.DuckDBPyConnection, table: str, rejects) -> int:
+    rows = [r.__dict__ for r in rejects]
+    return write_table(con, table, rows, REJECT_SCHEMA)
+
+
+def write_file_ledger(con: duckdb.DuckDBPyConnection, table: str, entries: list[dict]) -> int:
+    return write_table(con, table, entries, FILE_SCHEMA)
+
+
+def ledger_entry(report, kind: str, rows_read: int, sheet: str | None = None) -> dict:
+    return {
+        "source_file": report.source_file,
+        "kind": kind,
+        "sha256": report.sha256,
+        "sheet": sheet,
+        "rows_read": rows_read,
+        "file_rejected": any(r.row_number is None for r in report.rejects),
+    }
+
+
+def table_report_ledger(reports: list[validation.FileReport]) -> list[dict]:
+    return [ledger_entry(r, r.kind, r.rows_read, r.sheet) for r in reports]
+
+
+def document_ledger(reports, kind: str) -> list[dict]:
+    """Scenario and case files count as one row each: read, then accepted or rejected whole."""
+    return [ledger_entry(r, kind, 1) for r in reports]
+
+
+def write_raw(con: duckdb.DuckDBPyConnection, table: str, rows: list[dict]) -> int:
+    return write_table(con, table, rows, RAW_SCHEMAS[table])

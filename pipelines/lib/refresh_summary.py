@@ -1,0 +1,54 @@
+"""The closing summary of a refresh, read from the warehouse (no Dagster needed)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+
+from pipelines.lib.settings import Settings
+from pipelines.lib.warehouse import query_df
+
+PUBLISHED = (
+    "stg_inventory", "stg_requirements", "ingest_rejects", "ingest_superseded",
+    "gap_lines", "gap_capabilities", "gap_roles", "gap_contributions", "gap_cases",
+    "gap_priorities", "gap_burden_sharing", "gap_history",
+)
+
+
+def summary_lines(settings: Settings) -> list[str]:
+    if not settings.warehouse.exists():
+        return [f"No warehouse at {settings.warehouse} yet."]
+    con = duckdb.connect(str(settings.warehouse), read_only=True)
+    try:
+        present = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+        out = ["Tables:"]
+        for table in PUBLISHED:
+            if table in present:
+                n = con.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0]
+                out.append(f"  {table:<22} {n:>8} rows")
+        if "ingest_rejects" in present:
+            n = con.execute("SELECT count(*) FROM ingest_rejects").fetchone()[0]
+            if n:
+                out.append(f"Data issues: {n} rejected values or files (see ingest_rejects).")
+        if {"gap_lines", "gap_capabilities"} <= present:
+            params = {"base_year": settings.base_year, "horizon_years": settings.horizon_years}
+            out.append(f"Base year {settings.base_year}:")
+            for h in query_df(con, "select_headline", params).itertuples():
+                out.append(
+                    f"  {h.scenario_id}: {h.lines_met} of {h.lines} requirement lines met; "
+                    f"{h.high_risk_lines} high-risk; {h.closable_by_management} of "
+                    f"{h.capability_shortfalls} capability shortfalls closable by management"
+                )
+        return out
+    finally:
+        con.close()
+
+
+def output_paths(settings: Settings) -> list[str]:
+    latest = Path(settings.reports_dir) / "latest"
+    paths = [f"Warehouse: {settings.warehouse}"]
+    for name in ("cdp_gap_report.xlsx", "index.html"):
+        if (latest / name).exists():
+            paths.append(f"Report:    {latest / name}")
+    return paths

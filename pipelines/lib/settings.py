@@ -1,0 +1,63 @@
+"""Run settings from the environment: where the data, warehouse and reports live.
+
+Every path is configurable so the same pipeline runs on any data set laid out as
+the data contract says; nothing here assumes the bundled sample.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+DEFAULT_MARKING = "UNCLASSIFIED – ILLUSTRATIVE DATA"
+
+
+@dataclass(frozen=True)
+class Settings:
+    data_dir: Path
+    warehouse: Path
+    reports_dir: Path
+    base_year: int
+    horizon_years: int
+    marking: str
+
+    @classmethod
+    def from_env(cls, env: dict[str, str] | None = None) -> Settings:
+        env = os.environ if env is None else env
+        data_dir = _path(env.get("CDP_DATA_DIR"), REPO_ROOT / "data")
+        return cls(
+            data_dir=data_dir,
+            warehouse=_path(env.get("CDP_WAREHOUSE"), REPO_ROOT / "data" / "warehouse.duckdb"),
+            reports_dir=_path(env.get("CDP_REPORTS_DIR"), REPO_ROOT / "reports"),
+            base_year=_int(env, "CDP_BASE_YEAR", dt.date.today().year, 1900, 2200),
+            horizon_years=_int(env, "CDP_HORIZON_YEARS", 10, 0, 100),
+            marking=env.get("CDP_MARKING") or DEFAULT_MARKING,
+        )
+
+    @property
+    def years(self) -> range:
+        return range(self.base_year, self.base_year + self.horizon_years + 1)
+
+
+def _path(value: str | None, default: Path) -> Path:
+    # Relative paths are taken from the repository root, as the README's defaults are.
+    if not value:
+        return default
+    path = Path(value).expanduser()
+    return path if path.is_absolute() else REPO_ROOT / path
+
+
+def _int(env, name: str, default: int, low: int, high: int) -> int:
+    raw = env.get(name)
+    if raw in (None, ""):
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ValueError(f"{name} must be a whole number, got {raw!r}") from None
+    if not low <= value <= high:
+        raise ValueError(f"{name} must be between {low} and {high}, got {value}")
+    return value

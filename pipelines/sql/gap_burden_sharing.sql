@@ -1,0 +1,39 @@
+-- Burden sharing per scenario, year and member state (methodology §7): what each
+-- state other than the invoking one contributes, as a share of what all of them
+-- contribute, against its share of their GDP. fair_share_index = 1: pulls its
+-- weight. The invoking state's own row shows what it does for itself, nulls elsewhere.
+CREATE OR REPLACE TABLE gap_burden_sharing AS
+WITH pairs AS (
+    SELECT s.scenario_id, y.year, m.code AS member_state, m.gdp_meur,
+           m.code = s.invoking_state AS is_invoking_state
+    FROM stg_scenarios AS s
+    CROSS JOIN int_years AS y
+    CROSS JOIN stg_member_states AS m
+),
+given AS (
+    SELECT scenario_id, year, member_state, exact_sum(allocated) AS allocated
+    FROM gap_contributions
+    GROUP BY ALL
+),
+joined AS (
+    SELECT p.*, coalesce(g.allocated, 0) AS allocated
+    FROM pairs AS p
+    LEFT JOIN given AS g USING (scenario_id, year, member_state)
+),
+totals AS (
+    SELECT scenario_id, year,
+           exact_sum(allocated) FILTER (WHERE NOT is_invoking_state) AS allocated_by_others,
+           sum(gdp_meur) FILTER (WHERE NOT is_invoking_state) AS gdp_of_others
+    FROM joined
+    GROUP BY ALL
+)
+SELECT j.scenario_id, j.year, j.member_state, j.is_invoking_state, j.allocated,
+       CASE WHEN NOT j.is_invoking_state AND t.allocated_by_others > 0
+            THEN j.allocated / t.allocated_by_others END AS contribution_share,
+       CASE WHEN NOT j.is_invoking_state THEN j.gdp_meur / t.gdp_of_others END AS gdp_share,
+       CASE WHEN NOT j.is_invoking_state AND t.allocated_by_others > 0
+            THEN (j.allocated / t.allocated_by_others) / (j.gdp_meur / t.gdp_of_others)
+       END AS fair_share_index
+FROM joined AS j
+JOIN totals AS t USING (scenario_id, year)
+ORDER BY j.scenario_id, j.year, j.member_state;

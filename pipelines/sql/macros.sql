@@ -1,0 +1,7 @@
+-- exact_sum: a sum that gives the same bits whatever the order DuckDB's threads add
+-- the rows in (a DOUBLE sum does not), so a rerun gives byte-identical tables.
+-- Values are carried at 12 decimals, far below any quantity a planner counts.
+CREATE OR REPLACE TEMP MACRO exact_sum(x) AS CAST(sum(CAST(x AS DECIMAL(38, 12))) AS DOUBLE);
+CREATE OR REPLACE TEMP MACRO risk_name(v) AS ['none', 'low', 'moderate', 'significant', 'high'][v + 1];
+CREATE OR REPLACE TEMP MACRO criticality_rank(c) AS
+    CASE c WHEN 'essential' THEN 1 WHEN 'important' THEN 2 WHEN 'desirable' THEN 3 END;
