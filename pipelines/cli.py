@@ -30,14 +30,14 @@ def refresh(args: argparse.Namespace) -> int:
     elapsed = time.monotonic() - started
     failed_checks = [
         e for e in result.all_events
-        if e.event_type_value == "ASSET_CHECK_EVALUATION" and not e.event_specific_data.evaluation.passed
+        if e.event_type_value == "ASSET_CHECK_EVALUATION" and not e.event_specific_data.passed
     ]
     for line in summary_lines(settings):
         print(line)
     for line in output_paths(settings):
         print(line)
     for event in failed_checks:
-        ev = event.event_specific_data.evaluation
+        ev = event.event_specific_data
         print(f"CHECK FAILED: {ev.asset_key.to_user_string()} {ev.check_name}", file=sys.stderr)
     if not result.success:
         for event in result.all_events:

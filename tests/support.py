@@ -120,10 +120,15 @@ class Run:
         finally:
             con.close()
 
-    def failed_checks(self) -> list[str]:
-        return [
-            e.event_specific_data.evaluation.check_name
+    def check_results(self) -> dict[str, bool]:
+        """check name -> passed, for every check evaluated in the run."""
+        return {
+            e.event_specific_data.check_name: e.event_specific_data.passed
             for e in self.result.all_events
             if e.event_type_value == "ASSET_CHECK_EVALUATION"
-            and not e.event_specific_data.evaluation.passed
-        ]
+        }
+
+    def failed_checks(self) -> list[str]:
+        results = self.check_results()
+        assert results, "no asset check ran"
+        return sorted(name for name, passed in results.items() if not passed)

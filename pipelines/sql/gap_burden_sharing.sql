@@ -22,7 +22,7 @@ joined AS (
 ),
 totals AS (
     SELECT scenario_id, year,
-           exact_sum(allocated) FILTER (WHERE NOT is_invoking_state) AS allocated_by_others,
+           exact_sum(CASE WHEN NOT is_invoking_state THEN allocated ELSE 0 END) AS allocated_by_others,
            sum(gdp_meur) FILTER (WHERE NOT is_invoking_state) AS gdp_of_others
     FROM joined
     GROUP BY ALL

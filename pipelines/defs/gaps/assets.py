@@ -7,7 +7,6 @@ sequential by nature) and the concurrency linear programs (`lib/concurrency.py`,
 HiGHS). The invariants of §3 are blocking asset checks.
 """
 
-from __future__ import annotations
 
 import datetime as dt
 
@@ -93,9 +92,7 @@ def int_line_draws(duckdb: DuckDBResource, cdp: CdpSettings) -> MaterializeResul
         )
 
 
-gap_lines = sql_table_asset(
-    "gap_lines", deps=["int_line_draws", "stg_requirements"], group=GROUP, metadata=headline_metadata
-)
+gap_lines = sql_table_asset("gap_lines", deps=["int_line_draws", "stg_requirements"], group=GROUP)
 gap_contributions = sql_table_asset(
     "gap_contributions",
     deps=["int_line_draws", "int_supply_by_state", "int_supply_bands", "stg_scenarios"],

@@ -1,0 +1,193 @@
+"""Allocation of eligible supply to the lines of one scenario (methodology §3).
+
+The unit of work is a group g = (scenario_id, year, capability_code). Its lines are
+served one after another, in criticality order (essential, important, desirable), then
+by ``max_readiness_days`` ascending, then by line id; each draws up to its ``required``
+from the supply still free, slowest acceptable readiness first, so that fast units stay
+free for the lines that need them.
+
+The allocation runs on *bands*, not on inventory rows. The SQL layer (DuckDB) sums the
+effective supply e(i, σ) of the eligible rows of a group per readiness value r. Inside
+one readiness value a draw is split over the rows pro rata to what each still has free,
+so each draw takes the same fraction from every row of the band: every row keeps the
+same share of its band through the whole allocation. A band therefore behaves exactly
+like one row, and the per-member-state contributions follow afterwards in SQL as
+``drawn × supply(row) / supply(band)``, with no loss.
+
+Two theorems (methodology §3) pin the result down and are what the tests check:
+
+- Ladder: the total shortfall equals :func:`ladder_shortfall`, the least any
+  allocation can reach.
+- Criticality first: essential lines get the most any allocation can give them; given
+  that, important lines; then desirable ones.
+
+Both follow from eligibility being nested (a line that accepts readiness D accepts every
+r ≤ D) together with the slowest-first rule.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections.abc import Iterable, Mapping, Sequence
+from math import fsum
+
+import numpy as np
+import pandas as pd
+
+CRITICALITIES = ("essential", "important", "desirable")
+CRITICALITY_RANK = {c: k for k, c in enumerate(CRITICALITIES)}
+GROUP = ["scenario_id", "year", "capability_code"]
+
+# (line_id, criticality, max_readiness_days, required)
+Line = tuple[str, str, int, float]
+
+
+def criticality_rank(criticality: str) -> int:
+    try:
+        return CRITICALITY_RANK[criticality]
+    except KeyError:
+        raise ValueError(
+            f"unknown criticality {criticality!r}; expected one of {CRITICALITIES}"
+        ) from None
+
+
+def allocate_group(
+    lines: Iterable[Line], bands: Mapping[int, float]
+) -> list[tuple[str, int, float]]:
+    """Allocate one group: ``(line_id, readiness_days, drawn)`` for every draw > 0.
+
+    ``lines`` are ``(line_id, criticality, max_readiness_days, required)``; ``bands`` maps
+    readiness_days to the supply at that value. Draws come line by line in allocation
+    order, each line's from its slowest band downwards.
+    """
+    order = sorted(lines, key=lambda l: (criticality_rank(l[1]), l[2], str(l[0])))
+    readiness = sorted(bands)
+    free = [float(bands[r]) for r in readiness]
+    draws = _draw([l[2] for l in order], [float(l[3]) for l in order], readiness, free)
+    return [(order[k][0], r, drawn) for k, r, drawn in draws]
+
+
+def _draw(
+    max_days: Sequence[int],
+    required: Sequence[float],
+    readiness: Sequence[int],
+    free: list[float],
+) -> list[tuple[int, int, float]]:
+    """The greedy of §3 on lines already in allocation order; ``free`` is consumed.
+
+    Returns ``(line index, readiness_days, drawn)``. ``readiness`` is ascending.
+    """
+    draws = []
+    for k, (d, need) in enumerate(zip(max_days, required)):
+        j = bisect_right(readiness, d) - 1
+        while need > 0 and j >= 0:
+            take = min(need, free[j])
+            if take > 0:
+                free[j] -= take
+                need -= take
+                draws.append((k, readiness[j], take))
+            j -= 1
+    return draws
+
+
+def ladder_shortfall(lines: Iterable[Line], bands: Mapping[int, float]) -> float:
+    """The least total shortfall any allocation of ``bands`` to ``lines`` can reach.
+
+    Every line with max_readiness_days ≤ D can only use supply with readiness ≤ D, so
+    each threshold D bounds the shortfall from below; for nested eligibility the worst
+    threshold is also reached (a cut argument), hence the equality with the greedy.
+    """
+    lines = list(lines)
+    worst = 0.0
+    for d in {l[2] for l in lines}:
+        need = fsum(l[3] for l in lines if l[2] <= d)
+        have = fsum(s for r, s in bands.items() if r <= d)
+        worst = max(worst, need - have)
+    return worst
+
+
+def max_total(lines: Iterable[Line], bands: Mapping[int, float]) -> float:
+    """The most any allocation of ``bands`` can give ``lines`` together."""
+    lines = list(lines)
+    return fsum(l[3] for l in lines) - ladder_shortfall(lines, bands)
+
+
+def group_codes(
+    left: pd.DataFrame, right: pd.DataFrame, keys: list[str]
+) -> tuple[np.ndarray, np.ndarray]:
+    """One integer per distinct key, shared by both frames and ascending with the keys.
+
+    Sorting both frames by it lines their groups up, so the loop over groups can find a
+    group's rows in the other frame by binary search instead of a join per group.
+    """
+    both = pd.concat([left[keys], right[keys]], ignore_index=True)
+    codes = both.groupby(keys, sort=True, dropna=False).ngroup().to_numpy(np.int64)
+    return codes[: len(left)], codes[len(left) :]
+
+
+def runs(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Start and end (exclusive) of each run of equal values in sorted ``codes``."""
+    starts = np.flatnonzero(np.diff(codes, prepend=-1))
+    return starts, np.append(starts[1:], len(codes))
+
+
+def allocate(lines: pd.DataFrame, bands: pd.DataFrame) -> pd.DataFrame:
+    """The allocation of §3 for every group at once: one row per draw > 0.
+
+    ``lines``: scenario_id, year, capability_code, line_id, criticality,
+    max_readiness_days, required. ``bands``: scenario_id, year, capability_code,
+    readiness_days, supply. Returns scenario_id, year, capability_code, line_id,
+    readiness_days, drawn, sorted by the first four and readiness_days descending; the
+    output depends only on the content of the inputs, not on their row order.
+    """
+    unknown = set(lines["criticality"].unique()) - set(CRITICALITIES)
+    if unknown:
+        raise ValueError(f"unknown criticality {sorted(map(str, unknown))}")
+    line_codes, band_codes = group_codes(lines, bands, GROUP)
+    lines = lines.assign(
+        _g=line_codes,
+        _rank=lines["criticality"].map(CRITICALITY_RANK),
+        line_id=lines["line_id"].astype(str),
+    ).sort_values(["_g", "_rank", "max_readiness_days", "line_id"], kind="stable")
+    # Duplicate (group, readiness) rows would be one band to the rule: merge them.
+    merged = (
+        pd.DataFrame(
+            {
+                "_g": band_codes,
+                "r": bands["readiness_days"].to_numpy(np.int64),
+                "s": bands["supply"].to_numpy(np.float64),
+            }
+        )
+        .groupby(["_g", "r"], sort=True)["s"]
+        .sum()
+    )
+    band_g = merged.index.get_level_values(0).to_numpy(np.int64)
+    band_r = merged.index.get_level_values(1).to_numpy(np.int64).tolist()
+    band_s = merged.to_numpy(np.float64).tolist()
+
+    line_g = lines["_g"].to_numpy(np.int64)
+    starts, ends = runs(line_g)
+    lo = np.searchsorted(band_g, line_g[starts], "left").tolist()
+    hi = np.searchsorted(band_g, line_g[starts], "right").tolist()
+    max_days = lines["max_readiness_days"].to_numpy(np.int64).tolist()
+    required = lines["required"].to_numpy(np.float64).tolist()
+
+    rows, readiness, drawn = [], [], []
+    for s, e, b0, b1 in zip(starts.tolist(), ends.tolist(), lo, hi):
+        if b0 == b1:
+            continue
+        for k, r, d in _draw(max_days[s:e], required[s:e], band_r[b0:b1], band_s[b0:b1]):
+            rows.append(s + k)
+            readiness.append(r)
+            drawn.append(d)
+
+    out = lines.iloc[rows][GROUP + ["line_id"]].reset_index(drop=True)
+    out = out.astype({"scenario_id": str, "year": np.int64, "capability_code": str})
+    out["readiness_days"] = np.asarray(readiness, dtype=np.int64)
+    out["drawn"] = np.asarray(drawn, dtype=np.float64)
+    return out.sort_values(
+        GROUP + ["line_id", "readiness_days"],
+        ascending=[True, True, True, True, False],
+        kind="stable",
+        ignore_index=True,
+    )

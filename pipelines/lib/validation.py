@@ -1,0 +1,773 @@
+"""The input rules of the data contract (spec/data-contracts.md), as plain functions.
+
+The ingest assets and the `cdp-gap validate` command both call these, so a
+planner checking a file before sending it sees exactly what the pipeline will
+accept. Nothing here prints or writes: every function returns what it found.
+
+Each table validator returns a `FileReport` whose accepted rows are typed
+dicts and whose rejects carry a sentence a planner understands. A bad row
+never stops the others; a file that cannot be read, or lacks a required
+column, gives exactly one file-level reject (`row_number` None). Scenario and
+concurrency-case files are rejected whole, listing every problem found,
+because half a scenario would give a false gap.
+
+Codes written in a reference (a member state, a capability, a scenario id in
+an inventory, offer or case) are compared ignoring case and surrounding
+spaces; definitions (the taxonomy, a scenario's own id) must be written as
+the contract's patterns say.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import difflib
+import math
+import re
+from collections.abc import Callable, Container, Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+
+from pipelines.lib.inputs import UnreadableFile, read_table, read_text_file, sha256_of
+from pipelines.lib.safe_yaml import YamlError, load_yaml_with_lines
+
+MEMBER_STATES_FILE = "reference/member_states.csv"
+CAPABILITIES_FILE = "reference/capabilities.csv"
+DOMAINS = ("land", "maritime", "air", "cyber", "space", "medical", "cbrn", "engineering",
+           "logistics", "isr", "c2")
+ROLES = ("border_security", "domestic_support")
+CRITICALITIES = ("essential", "important", "desirable")
+CAPABILITY_CODE = re.compile(r"[A-Z][A-Z0-9]*(\.[A-Z0-9]+){1,4}")
+SCENARIO_ID = re.compile(r"[A-Z0-9][A-Z0-9-]{2,47}")
+COUNTRY_CODE = re.compile(r"[A-Z]{2}")
+# Greece's ISO code is GR; EU documents use EL. Both mean the same state.
+MEMBER_STATE_ALIASES = {"EL": "GR"}
+MAX_DAYS = 365
+MIN_YEAR, MAX_YEAR = 1900, 2200
+
+SCENARIO_KEYS = ("id", "name", "invoking_state", "nato_article5_concurrent", "likelihood",
+                 "duration_days", "description", "requirements")
+REQUIREMENT_KEYS = ("id", "role", "capability", "quantity", "max_readiness_days", "rotation",
+                    "criticality")
+CASE_KEYS = ("id", "name", "scenarios")
+
+_INTEGER = re.compile(r"[-+]?\d+")
+# Deliberately narrower than float(): no nan/inf, no '1,5' (the comma is
+# reported, not guessed: '1,500' means 1.5 in some locales and 1500 in others).
+_NUMBER = re.compile(r"[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?")
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_TRUE = {"true", "yes", "y", "1"}
+_FALSE = {"false", "no", "n", "0"}
+_SHOWN_CHARS = 80
+
+
+class FieldError(Exception):
+    """One value breaks a rule; `reason` is a sentence for the planner."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class Reject:
+    source_file: str
+    sheet: str | None
+    row_number: int | None  # None: the whole file
+    column: str | None
+    value: str | None
+    reason: str
+
+
+@dataclass
+class FileReport:
+    source_file: str
+    kind: str
+    sha256: str | None
+    sheet: str | None
+    rows_read: int
+    rows: list[dict]
+    rejects: list[Reject]
+
+    @property
+    def rows_rejected(self) -> int:
+        """Rejected rows (not rejects: a row with two bad columns counts once)."""
+        return len({r.row_number for r in self.rejects if r.row_number is not None})
+
+
+@dataclass
+class ScenarioReport:
+    source_file: str
+    sha256: str | None
+    scenario: dict | None
+    requirements: list[dict]
+    rejects: list[Reject]
+
+
+@dataclass
+class CaseReport:
+    source_file: str
+    sha256: str | None
+    case: dict | None
+    scenario_ids: list[str]
+    rejects: list[Reject]
+
+
+# --- field parsers ----------------------------------------------------------
+
+
+def is_blank(value: object) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def as_text(value: object) -> str | None:
+    """A raw value as it should appear in a reject record."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    return str(value)
+
+
+def _got(value: object) -> str:
+    if is_blank(value):
+        return "got nothing (the value is empty)"
+    text = as_text(value)
+    if len(text) > _SHOWN_CHARS:
+        text = text[:_SHOWN_CHARS] + "…"
+    return f"got '{text}'"
+
+
+def _fmt(number: float) -> str:
+    return f"{number:g}"
+
+
+def _describe_range(noun: str, at_least=None, greater_than=None, at_most=None) -> str:
+    if at_least is not None and at_most is not None:
+        return f"{noun} between {_fmt(at_least)} and {_fmt(at_most)}"
+    if greater_than is not None:
+        return f"{noun} greater than {_fmt(greater_than)}"
+    if at_least is not None:
+        return f"{noun} of {_fmt(at_least)} or more"
+    if at_most is not None:
+        return f"{noun} of {_fmt(at_most)} or less"
+    return noun
+
+
+def _to_float(value: object) -> float | None:
+    if isinstance(value, bool):
+        return None  # True is an int in Python, but never a quantity
+    try:
+        if isinstance(value, (int, float, Decimal)):
+            number = float(value)
+        elif isinstance(value, str) and _NUMBER.fullmatch(value.strip()):
+            number = float(value.strip())
+        else:
+            return None
+    except OverflowError:
+        return None
+    return number if math.isfinite(number) else None
+
+
+def _to_int(value: object) -> int | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, (float, Decimal)):
+        number = float(value)
+        return int(number) if math.isfinite(number) and number == int(number) else None
+    if isinstance(value, str) and _INTEGER.fullmatch(value.strip()):
+        return int(value.strip())
+    return None
+
+
+def _in_range(number, at_least=None, greater_than=None, at_most=None) -> bool:
+    return not (
+        (at_least is not None and number < at_least)
+        or (greater_than is not None and number <= greater_than)
+        or (at_most is not None and number > at_most)
+    )
+
+
+def parse_number(value, field: str, *, at_least=None, greater_than=None, at_most=None,
+                 meaning: str | None = None) -> float:
+    """A finite number within the bounds; the error names the field and the value."""
+    number = _to_float(value)
+    if number is not None and _in_range(number, at_least, greater_than, at_most):
+        return number
+    meaning = meaning or _describe_range("a number", at_least, greater_than, at_most)
+    hint = ""
+    if isinstance(value, str) and "," in value:
+        hint = " (write numbers with a decimal point and no thousands separator)"
+    raise FieldError(f"{field} must be {meaning}, {_got(value)}{hint}")
+
+
+def parse_int(value, field: str, *, at_least=None, at_most=None,
+              meaning: str | None = None) -> int:
+    """A whole number: 10, '10' and 10.0 (from Excel) pass; 10.5 and '10.5' do not."""
+    number = _to_int(value)
+    if number is not None and _in_range(number, at_least, None, at_most):
+        return number
+    meaning = meaning or _describe_range("a whole number", at_least, None, at_most)
+    raise FieldError(f"{field} must be {meaning}, {_got(value)}")
+
+
+def parse_share(value, field: str) -> float:
+    return parse_number(value, field, at_least=0, at_most=1, meaning="a share between 0 and 1")
+
+
+def parse_days(value, field: str) -> int:
+    return parse_int(value, field, at_least=0, at_most=MAX_DAYS,
+                     meaning=f"a whole number of days between 0 and {MAX_DAYS}")
+
+
+def parse_year(value, field: str) -> int:
+    return parse_int(value, field, at_least=MIN_YEAR, at_most=MAX_YEAR,
+                     meaning=f"a whole year between {MIN_YEAR} and {MAX_YEAR}")
+
+
+def parse_bool(value, field: str) -> bool:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, (int, float)) and value in (0, 1):
+        return bool(value)
+    if isinstance(value, str):
+        word = value.strip().lower()
+        if word in _TRUE:
+            return True
+        if word in _FALSE:
+            return False
+    raise FieldError(f"{field} must be true or false (or yes/no, y/n, 1/0), {_got(value)}")
+
+
+def parse_date(value, field: str) -> dt.date:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str) and _ISO_DATE.fullmatch(value.strip()):
+        try:
+            return dt.date.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    raise FieldError(f"{field} must be a date written YYYY-MM-DD, {_got(value)}")
+
+
+def parse_text(value, field: str) -> str:
+    """Non-empty text; numbers and dates from a spreadsheet are taken as written."""
+    if isinstance(value, (list, dict, tuple, set)):
+        raise FieldError(f"{field} must be text, got a list or mapping")
+    if is_blank(value):
+        raise FieldError(f"{field} must not be empty")
+    return as_text(value).strip()
+
+
+def optional_text(value) -> str | None:
+    """Free text that is kept, never interpreted: None when blank, else as written."""
+    return None if is_blank(value) else as_text(value)
+
+
+def parse_choice(value, choices: tuple[str, ...], field: str) -> str:
+    if isinstance(value, str) and value.strip().lower() in choices:
+        return value.strip().lower()
+    raise FieldError(f"{field} must be one of {', '.join(choices)}, {_got(value)}")
+
+
+def normalise_member_state(value) -> str:
+    code = str(value).strip().upper()
+    return MEMBER_STATE_ALIASES.get(code, code)
+
+
+def parse_member_state(value, member_states: Container[str], field: str = "member_state") -> str:
+    if is_blank(value):
+        raise FieldError(f"{field} must be a member state code, {_got(value)}")
+    code = normalise_member_state(value)
+    if code not in member_states:
+        raise FieldError(
+            f"{field} '{as_text(value).strip()}' is not an EU member state in {MEMBER_STATES_FILE}"
+        )
+    return code
+
+
+def parse_capability_code(value, capabilities: Container[str],
+                          field: str = "capability_code") -> str:
+    if is_blank(value):
+        raise FieldError(f"{field} must be a capability code, {_got(value)}")
+    code = str(value).strip().upper()
+    if code not in capabilities:
+        raise FieldError(
+            f"{field} '{as_text(value).strip()}' is not in the capability taxonomy "
+            f"({CAPABILITIES_FILE})"
+        )
+    return code
+
+
+def parse_scenario_ref(value, known: Container[str], field: str = "scenario_id") -> str:
+    if is_blank(value):
+        raise FieldError(f"{field} must be a scenario id, {_got(value)}")
+    scenario_id = str(value).strip().upper()
+    if scenario_id not in known:
+        raise FieldError(f"{field} '{as_text(value).strip()}' is not a known scenario")
+    return scenario_id
+
+
+def parse_scenario_id(value, field: str = "id") -> str:
+    """The id a scenario or case file defines for itself (pattern from the contract)."""
+    text = "" if is_blank(value) or isinstance(value, (list, dict)) else str(value).strip()
+    if SCENARIO_ID.fullmatch(text):
+        return text
+    raise FieldError(
+        f"{field} must be 3 to 48 capital letters, digits or hyphens, starting with a letter "
+        f"or digit (like FI-HYBRID-2026), {_got(value)}"
+    )
+
+
+def parse_roles(value, field: str = "roles") -> str:
+    """A ';'-separated, non-empty subset of the roles, stored sorted and ';'-joined."""
+    parts = {part.strip().lower() for part in str(value or "").split(";") if part.strip()}
+    unknown = sorted(parts - set(ROLES))
+    if not parts or unknown:
+        raise FieldError(
+            f"{field} must be one or more of {', '.join(ROLES)} separated by ';', {_got(value)}"
+        )
+    return ";".join(sorted(parts))
+
+
+# --- tables -----------------------------------------------------------------
+
+_REQUIRED = object()
+
+
+class _RowCheck:
+    """Parses the fields of one row, keeping one problem per bad column."""
+
+    def __init__(self, values: Mapping[str, object]):
+        self.values = values
+        self.problems: dict[str, str] = {}
+
+    def get(self, column: str, parse: Callable, *args, default=_REQUIRED, **options):
+        raw = self.values.get(column)
+        if default is not _REQUIRED and is_blank(raw):
+            return default
+        try:
+            return parse(raw, *args, field=column, **options)
+        except FieldError as error:
+            self.problems.setdefault(column, error.reason)
+            return None
+
+    def fail(self, column: str, reason: str) -> None:
+        self.problems.setdefault(column, reason)
+
+
+def _sha256_or_none(path) -> str | None:
+    # An unopenable file has no hash; reading it next reports why, as a reject.
+    try:
+        return sha256_of(path)
+    except OSError:
+        return None
+
+
+def _reject_file(report, reason: str, column: str | None = None, sheet: str | None = None):
+    report.rejects.append(Reject(report.source_file, sheet, None, column, None, reason))
+    return report
+
+
+def _validate_table(
+    path, source_file: str, kind: str, preferred_sheet: str, required: tuple[str, ...],
+    parse_row: Callable[[_RowCheck, int], dict],
+) -> FileReport:
+    report = FileReport(source_file, kind, _sha256_or_none(path), None, 0, [], [])
+    try:
+        table = read_table(path, preferred_sheet)
+    except UnreadableFile as error:
+        return _reject_file(report, error.reason, error.column)
+
+    report.sheet = table.sheet
+    missing = [column for column in required if column not in table.columns]
+    if missing:
+        where = f"the sheet '{table.sheet}'" if table.sheet else "the file"
+        plural = "s" if len(missing) > 1 else ""
+        return _reject_file(
+            report,
+            f"{where} lacks the required column{plural} {', '.join(missing)} "
+            f"(its columns are: {', '.join(table.columns)})",
+            column=", ".join(missing), sheet=table.sheet,
+        )
+
+    report.rows_read = len(table.rows)
+    for row_number, values in table.rows:
+        if row_number in table.row_problems:
+            report.rejects.append(Reject(source_file, table.sheet, row_number, None, None,
+                                         table.row_problems[row_number]))
+            continue
+        check = _RowCheck(values)
+        row = parse_row(check, row_number)
+        if check.problems:
+            report.rejects.extend(
+                Reject(source_file, table.sheet, row_number, column, as_text(values.get(column)),
+                       reason)
+                for column, reason in check.problems.items()
+            )
+        else:
+            report.rows.append({"source_file": source_file, "sheet": table.sheet,
+                                "row_number": row_number, **row})
+    return report
+
+
+def _unique(check: _RowCheck, column: str, key, row_number: int, first_rows: dict) -> None:
+    """Keep the first accepted row of each key; a later one is rejected on `column`."""
+    if check.problems or key is None:
+        return
+    if key in first_rows:
+        check.fail(column, f"{column} '{key}' appears again; the first is on row "
+                           f"{first_rows[key]}, so this row is not used")
+    else:
+        first_rows[key] = row_number
+
+
+def _guess_scalar(value):
+    """Extra reference columns: numbers where they look like numbers, else text as written."""
+    if is_blank(value):
+        return None
+    if not isinstance(value, str):
+        return value
+    text = value.strip()
+    if _INTEGER.fullmatch(text):
+        return int(text)
+    if _NUMBER.fullmatch(text):
+        return float(text)
+    return text
+
+
+MEMBER_STATE_COLUMNS = ("code", "name", "nato_member", "gdp_meur", "population")
+
+
+def validate_member_states(path, source_file: str) -> FileReport:
+    first_rows: dict[str, int] = {}
+
+    def parse_code(value, field):
+        code = normalise_member_state("" if value is None else value)
+        if not COUNTRY_CODE.fullmatch(code):
+            raise FieldError(
+                f"{field} must be a two-letter country code (ISO 3166-1 alpha-2), {_got(value)}"
+            )
+        return code
+
+    def parse_row(check: _RowCheck, row_number: int) -> dict:
+        row = {
+            "code": check.get("code", parse_code),
+            "name": check.get("name", parse_text),
+            "nato_member": check.get("nato_member", parse_bool),
+            "gdp_meur": check.get("gdp_meur", parse_number, greater_than=0),
+            "population": check.get("population", parse_int, at_least=1,
+                                    meaning="a whole number greater than 0"),
+        }
+        _unique(check, "code", row["code"], row_number, first_rows)
+        extras = {column: _guess_scalar(value) for column, value in check.values.items()
+                  if column not in row and column not in ("source_file", "sheet", "row_number")}
+        return {**row, **extras}
+
+    return _validate_table(path, source_file, "member_states", "member_states",
+                           MEMBER_STATE_COLUMNS, parse_row)
+
+
+CAPABILITY_COLUMNS = ("capability_code", "name", "domain", "unit", "roles")
+
+
+def validate_capabilities(path, source_file: str) -> FileReport:
+    first_rows: dict[str, int] = {}
+
+    def parse_code(value, field):
+        code = "" if is_blank(value) else str(value).strip()
+        if not CAPABILITY_CODE.fullmatch(code):
+            raise FieldError(
+                f"{field} must be 2 to 5 dot-separated parts of capital letters and digits, "
+                f"starting with a letter (like BS.SURV.UAS), {_got(value)}"
+            )
+        return code
+
+    def parse_row(check: _RowCheck, row_number: int) -> dict:
+        row = {
+            "capability_code": check.get("capability_code", parse_code),
+            "name": check.get("name", parse_text),
+            "domain": check.get("domain", parse_choice, DOMAINS),
+            "unit": check.get("unit", parse_text),
+            "roles": check.get("roles", parse_roles),
+        }
+        _unique(check, "capability_code", row["capability_code"], row_number, first_rows)
+        return row
+
+    return _validate_table(path, source_file, "capabilities", "capabilities",
+                           CAPABILITY_COLUMNS, parse_row)
+
+
+INVENTORY_REQUIRED = ("member_state", "capability_code", "quantity", "readiness_days")
+
+
+def validate_inventory(path, source_file: str, member_states: Container[str],
+                       capabilities: Container[str], default_as_of: dt.date) -> FileReport:
+    """A national inventory; `default_as_of` (the file's modification date) fills a blank as_of."""
+
+    def parse_row(check: _RowCheck, row_number: int) -> dict:
+        row = {
+            "member_state": check.get("member_state", parse_member_state, member_states),
+            "capability_code": check.get("capability_code", parse_capability_code, capabilities),
+            "quantity": check.get("quantity", parse_number, at_least=0),
+            "readiness_days": check.get("readiness_days", parse_days),
+            "availability": check.get("availability", parse_share, default=1.0),
+            "deployable_abroad": check.get("deployable_abroad", parse_bool, default=True),
+            "nato_committed": check.get("nato_committed", parse_share, default=0.0),
+            "available_from": check.get("available_from", parse_year, default=None),
+            "available_until": check.get("available_until", parse_year, default=None),
+            "as_of": check.get("as_of", parse_date, default=default_as_of),
+            "notes": optional_text(check.values.get("notes")),
+        }
+        first, last = row["available_from"], row["available_until"]
+        if first is not None and last is not None and last < first:
+            check.fail("available_until", f"available_until ({last}) must not be before "
+                                          f"available_from ({first})")
+        return row
+
+    return _validate_table(path, source_file, "inventory", "inventory", INVENTORY_REQUIRED,
+                           parse_row)
+
+
+OFFER_REQUIRED = ("scenario_id", "member_state", "capability_code", "quantity",
+                  "available_in_days")
+
+
+def validate_offers(path, source_file: str, member_states: Container[str],
+                    capabilities: Container[str],
+                    scenario_invoking_state: Mapping[str, str]) -> FileReport:
+    """Offers after an invocation; `scenario_invoking_state` maps scenario id -> invoking state."""
+
+    def parse_row(check: _RowCheck, row_number: int) -> dict:
+        row = {
+            "scenario_id": check.get("scenario_id", parse_scenario_ref, scenario_invoking_state),
+            "member_state": check.get("member_state", parse_member_state, member_states),
+            "capability_code": check.get("capability_code", parse_capability_code, capabilities),
+            "quantity": check.get("quantity", parse_number, greater_than=0),
+            "available_in_days": check.get("available_in_days", parse_days),
+            "caveats": optional_text(check.values.get("caveats")),
+        }
+        scenario_id, state = row["scenario_id"], row["member_state"]
+        invoking = scenario_id and normalise_member_state(scenario_invoking_state[scenario_id])
+        if state and state == invoking:
+            check.fail("member_state",
+                       f"member_state '{state}' invoked Art. 42.7 in scenario {scenario_id}; "
+                       "the invoking state cannot offer aid to itself")
+        return row
+
+    return _validate_table(path, source_file, "offers", "offers", OFFER_REQUIRED, parse_row)
+
+
+# --- YAML documents (scenarios, concurrency cases) --------------------------
+
+
+def _path_text(path: tuple) -> str:
+    text = ""
+    for part in path:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text
+
+
+class _DocumentCheck:
+    """Collects every problem of one YAML document, each tied to its path and line."""
+
+    def __init__(self, source_file: str, lines: dict[tuple, int]):
+        self.source_file = source_file
+        self.lines = lines
+        self.rejects: list[Reject] = []
+
+    def fail(self, path: tuple, value, reason: str) -> None:
+        where = ""
+        # A missing key has no line of its own: point at the mapping that lacks it.
+        for depth in range(len(path), 0, -1):
+            line = self.lines.get(tuple(p if isinstance(p, int) else str(p) for p in path[:depth]))
+            if line:
+                where = f" (line {line})"
+                break
+        self.rejects.append(Reject(self.source_file, None, None, _path_text(path) or None,
+                                   as_text(value), reason + where))
+
+    def get(self, mapping: dict, path: tuple, key: str, parse: Callable, *args,
+            default=_REQUIRED, prefix: str = "", **options):
+        value = mapping.get(key)
+        if is_blank(value):
+            if default is not _REQUIRED:
+                return default
+            self.fail(path + (key,), value, f"{prefix}{key} is required")
+            return None
+        try:
+            return parse(value, *args, field=key, **options)
+        except FieldError as error:
+            self.fail(path + (key,), value, prefix + error.reason)
+            return None
+
+    def only_known_keys(self, mapping: dict, path: tuple, allowed: tuple[str, ...],
+                        prefix: str = "") -> None:
+        # A misspelt optional key (e.g. 'rotaton') would otherwise silently fall back
+        # to its default and change the gap.
+        for key, value in mapping.items():
+            if key in allowed:
+                continue
+            close = difflib.get_close_matches(str(key), allowed, n=1)
+            suggestion = f" (did you mean '{close[0]}'?)" if close else ""
+            self.fail(path + (key,), value,
+                      f"{prefix}unknown key '{key}'{suggestion}; the allowed keys are "
+                      f"{', '.join(allowed)}")
+
+
+def _load_document(path, source_file: str, what: str, keys: tuple[str, ...]):
+    """Read and parse a YAML file; return (sha256, data, check) with data None on failure."""
+    sha = _sha256_or_none(path)
+    check = _DocumentCheck(source_file, {})
+    try:
+        data, check.lines = load_yaml_with_lines(read_text_file(path))
+    except (UnreadableFile, YamlError) as error:
+        check.fail((), None, error.reason)
+        return sha, None, check
+    if not isinstance(data, dict):
+        check.fail((), None, f"the {what} file must be a YAML mapping with the keys "
+                             f"{', '.join(keys)}; it is empty or of another shape")
+        return sha, None, check
+    return sha, data, check
+
+
+def validate_scenario(path, source_file: str, member_states: Container[str],
+                      capabilities: Container[str]) -> ScenarioReport:
+    sha, data, check = _load_document(path, source_file, "scenario", SCENARIO_KEYS)
+    if data is None:
+        return ScenarioReport(source_file, sha, None, [], check.rejects)
+
+    check.only_known_keys(data, (), SCENARIO_KEYS)
+    scenario = {
+        "scenario_id": check.get(data, (), "id", parse_scenario_id),
+        "name": check.get(data, (), "name", parse_text),
+        "invoking_state": check.get(data, (), "invoking_state", parse_member_state,
+                                    member_states),
+        "nato_article5_concurrent": check.get(data, (), "nato_article5_concurrent", parse_bool,
+                                              default=False),
+        "likelihood": check.get(data, (), "likelihood", parse_int, at_least=1, at_most=5,
+                                default=3),
+        "duration_days": check.get(data, (), "duration_days", parse_int, at_least=1,
+                                   meaning="a whole number of days greater than 0",
+                                   default=None),
+        "description": check.get(data, (), "description", parse_text, default=None),
+        "source_file": source_file,
+    }
+    requirements = _requirements(data, check, scenario["scenario_id"], capabilities, source_file)
+    if check.rejects:
+        return ScenarioReport(source_file, sha, None, [], check.rejects)
+    return ScenarioReport(source_file, sha, scenario, requirements, [])
+
+
+def _requirements(data: dict, check: _DocumentCheck, scenario_id, capabilities,
+                  source_file: str) -> list[dict]:
+    lines = data.get("requirements")
+    if not isinstance(lines, list) or not lines:
+        check.fail(("requirements",), lines,
+                   "requirements must be a list of at least one requirement line")
+        return []
+    first_index: dict[str, int] = {}
+    out = []
+    for index, item in enumerate(lines):
+        path = ("requirements", index)
+        if not isinstance(item, dict):
+            check.fail(path, item, f"requirement {index + 1} must be a mapping with the keys "
+                                   f"{', '.join(REQUIREMENT_KEYS)}")
+            continue
+        line_id = check.get(item, path, "id", parse_text, prefix=f"requirement {index + 1}: ")
+        prefix = f"requirement '{line_id}': " if line_id else f"requirement {index + 1}: "
+        if line_id in first_index:
+            check.fail(path + ("id",), item["id"],
+                       f"requirement id '{line_id}' is used twice in this scenario (first "
+                       f"as requirements[{first_index[line_id]}]); ids must be unique")
+        elif line_id:
+            first_index[line_id] = index
+        check.only_known_keys(item, path, REQUIREMENT_KEYS, prefix)
+        quantity = check.get(item, path, "quantity", parse_number, greater_than=0, prefix=prefix)
+        rotation = check.get(item, path, "rotation", parse_number, at_least=1, default=1.0,
+                             prefix=prefix)
+        out.append({
+            "scenario_id": scenario_id,
+            "line_id": line_id,
+            "role": check.get(item, path, "role", parse_choice, ROLES, prefix=prefix),
+            "capability_code": check.get(item, path, "capability", parse_capability_code,
+                                         capabilities, prefix=prefix),
+            "quantity": quantity,
+            "max_readiness_days": check.get(item, path, "max_readiness_days", parse_days,
+                                            prefix=prefix),
+            "rotation": rotation,
+            "criticality": check.get(item, path, "criticality", parse_choice, CRITICALITIES,
+                                     prefix=prefix),
+            "required": quantity * rotation if quantity is not None and rotation is not None
+            else None,
+            "source_file": source_file,
+            "line_order": index,
+        })
+    return out
+
+
+def validate_case(path, source_file: str, known_scenario_ids: Container[str]) -> CaseReport:
+    """A concurrency case: two or more accepted scenarios that must be met at once."""
+    sha, data, check = _load_document(path, source_file, "concurrency case", CASE_KEYS)
+    if data is None:
+        return CaseReport(source_file, sha, None, [], check.rejects)
+
+    check.only_known_keys(data, (), CASE_KEYS)
+    case = {
+        "case_id": check.get(data, (), "id", parse_scenario_id),
+        "name": check.get(data, (), "name", parse_text),
+        "source_file": source_file,
+    }
+    scenario_ids: list[str] = []
+    listed = data.get("scenarios")
+    if not isinstance(listed, list):
+        check.fail(("scenarios",), listed, "scenarios must be a list of scenario ids")
+    else:
+        for index, value in enumerate(listed):
+            try:
+                scenario_id = parse_scenario_ref(value, known_scenario_ids, field="scenario")
+            except FieldError as error:
+                check.fail(("scenarios", index), value,
+                           error.reason + " (no accepted file in scenarios/ has this id)")
+                continue
+            if scenario_id in scenario_ids:
+                check.fail(("scenarios", index), value,
+                           f"scenario '{scenario_id}' is listed twice")
+            else:
+                scenario_ids.append(scenario_id)
+        distinct = {str(v).strip().upper() for v in listed if not is_blank(v)}
+        if len(distinct) < 2:
+            check.fail(("scenarios",), listed,
+                       "a concurrency case needs at least 2 different scenarios, "
+                       f"got {len(distinct)}")
+    if check.rejects:
+        return CaseReport(source_file, sha, None, [], check.rejects)
+    return CaseReport(source_file, sha, case, scenario_ids, [])
+
+
+def dedupe_scenarios(reports: list[ScenarioReport]) -> list[ScenarioReport]:
+    """In source_file order, reject whole any later file that reuses an accepted scenario id."""
+    first_file: dict[str, str] = {}
+    out = []
+    for report in sorted(reports, key=lambda r: r.source_file):
+        if report.scenario is None:
+            out.append(report)
+            continue
+        scenario_id = report.scenario["scenario_id"]
+        if scenario_id in first_file:
+            reject = Reject(report.source_file, None, None, "id", scenario_id,
+                            f"scenario id '{scenario_id}' is already used by "
+                            f"{first_file[scenario_id]}; each scenario needs its own id, so "
+                            "this file is not used")
+            out.append(dataclasses.replace(report, scenario=None, requirements=[],
+                                           rejects=[reject]))
+        else:
+            first_file[scenario_id] = report.source_file
+            out.append(report)
+    return out
