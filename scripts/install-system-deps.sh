@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Debian packages for the end-to-end tests: headless Chromium (Dagster UI tests,
+# plotly PNG export through kaleido) and LibreOffice Calc (opens the workbooks).
+# Idempotent: installs only what is missing. Needs root (as CI and the dev machines run).
+set -euo pipefail
+need=()
+command -v chromium >/dev/null || need+=(chromium)
+command -v soffice >/dev/null || need+=(libreoffice-calc-nogui)
+if [ ${#need[@]} -gt 0 ]; then
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+chromium --version
+soffice --version
