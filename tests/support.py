@@ -34,6 +34,13 @@ class DataDir:
 
     root: Path
 
+    @classmethod
+    def existing(cls, root: Path) -> DataDir:
+        """An existing data folder, used as it is (nothing written)."""
+        obj = cls.__new__(cls)
+        obj.root = root
+        return obj
+
     def __post_init__(self) -> None:
         for sub in ("reference", "inbox/inventory", "inbox/offers", "scenarios/concurrency"):
             (self.root / sub).mkdir(parents=True, exist_ok=True)
