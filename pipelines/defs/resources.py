@@ -38,7 +38,12 @@ class CdpSettings(ConfigurableResource):
 
 def build_resources(s: Settings) -> dict:
     s.warehouse.parent.mkdir(parents=True, exist_ok=True)
-    return {"duckdb": DuckDBResource(database=str(s.warehouse)), "cdp": CdpSettings.from_settings(s)}
+    # No replacement scans: a query must never read a Python variable that happens to
+    # share a table's name (asset objects do); frames are registered explicitly.
+    duckdb = DuckDBResource(
+        database=str(s.warehouse), connection_config={"python_enable_replacements": False}
+    )
+    return {"duckdb": duckdb, "cdp": CdpSettings.from_settings(s)}
 
 
 @definitions

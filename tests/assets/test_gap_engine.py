@@ -13,7 +13,7 @@ UAS = "BS.SURV.UAS"
 ALL_CHECKS = {
     "inventory_references", "scenario_references", "scenarios_have_lines", "ingest_reconciliation",
     "ingest_unique_keys", "ladder", "criticality_first", "allocation_bounds", "contributions_sum",
-    "rollups", "case_bounds",
+    "rollups", "case_bounds", "offer_bounds",
 }
 
 

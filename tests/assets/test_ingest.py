@@ -233,12 +233,16 @@ def test_the_bundled_data_loads_with_its_deliberate_bad_rows_explained(tmp_path,
     ("contributions_sum", "UPDATE gap_contributions SET allocated = allocated * 2"),
     ("rollups", "UPDATE gap_roles SET required = required + 1"),
     ("case_bounds", "UPDATE gap_cases SET covered = required * 2"),
+    ("offer_bounds", "UPDATE offer_surplus SET used = offered + 1"),
 ])
 def test_each_check_fails_on_a_wrong_table(data_dir, run_pipeline, check, tamper):
     data_dir.inventory("PL", [inv("PL", UAS, 3, 5)])
     data_dir.scenario("fi", scenario("FI-A", "FI", [line("L1", UAS, 2, 10)]))
     data_dir.scenario("lt", scenario("LT-A", "LT", [line("L1", UAS, 2, 10)]))
     data_dir.case("c", {"id": "FI-LT", "name": "Both", "scenarios": ["FI-A", "LT-A"]})
+    data_dir.write_csv("inbox/offers/o.csv",
+                       ["scenario_id", "member_state", "capability_code", "quantity", "available_in_days"],
+                       [["FI-A", "SE", UAS, 2, 5]])
     run = ingest(run_pipeline, data_dir)
     assert run.check_results()[check] is True
     con = duckdb.connect(str(run.warehouse))
