@@ -179,3 +179,16 @@ def test_priorities_rank_by_likelihood_weighted_risk_and_closing_year(data_dir, 
     # UAS: coverage 1/4 → essential high (4) × likelihood 4 = 16; closes when 4 enter in 2028.
     # Cyber: coverage 1/2 → important moderate (2) × 4 = 8; never closes.
     assert rows == [(1, UAS, 16, "high", pytest.approx(3), 2028), (2, cyber, 8, "moderate", pytest.approx(1), None)]
+
+
+def test_every_refresh_appends_to_gap_history_and_keeps_earlier_runs(data_dir, run_pipeline, tmp_path):
+    worked_example(data_dir)
+    warehouse = tmp_path / "history.duckdb"
+    first = run_pipeline(data_dir, warehouse=warehouse, horizon_years=0)
+    (data_dir.root / "inbox/inventory/PL.csv").unlink()
+    second = run_pipeline(data_dir, warehouse=warehouse, horizon_years=0)
+    runs = second.query("SELECT run_id, shortfall FROM gap_history ORDER BY run_at, run_id")
+    assert {r[0] for r in runs} == {first.result.run_id, second.result.run_id}
+    by_run = dict(runs)
+    assert by_run[first.result.run_id] == pytest.approx(2)   # as in the worked example
+    assert by_run[second.result.run_id] == pytest.approx(3)  # PL's one usable system is gone
