@@ -4,4 +4,6 @@ from pathlib import Path
 
 from dagster import load_from_defs_folder
 
-defs = load_from_defs_folder(path_within_project=Path(__file__).parent)
+from pipelines.defs.automation import with_nightly_freshness
+
+defs = with_nightly_freshness(load_from_defs_folder(path_within_project=Path(__file__).parent))

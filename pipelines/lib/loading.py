@@ -219,3 +219,19 @@ def document_ledger(reports, kind: str) -> list[dict]:
 
 def write_raw(con: duckdb.DuckDBPyConnection, table: str, rows: list[dict]) -> int:
     return write_table(con, table, rows, RAW_SCHEMAS[table])
+
+
+def write_table_reports(
+    con: duckdb.DuckDBPyConnection, kind: str, reports: list[validation.FileReport]
+) -> None:
+    """Accepted rows to raw_<kind>, rejects to raw_rejects_<kind>, the files to raw_files_<kind>."""
+    write_raw(con, f"raw_{kind}", [row for r in reports for row in r.rows])
+    write_rejects(con, f"raw_rejects_{kind}", [x for r in reports for x in r.rejects])
+    write_file_ledger(con, f"raw_files_{kind}", table_report_ledger(reports))
+
+
+def reference_codes(con: duckdb.DuckDBPyConnection) -> tuple[set[str], set[str]]:
+    """The member-state and capability codes staged from the reference data."""
+    states = {r[0] for r in con.execute("SELECT code FROM stg_member_states").fetchall()}
+    capabilities = {r[0] for r in con.execute("SELECT capability_code FROM stg_capabilities").fetchall()}
+    return states, capabilities

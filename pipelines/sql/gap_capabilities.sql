@@ -31,8 +31,7 @@ groups AS (
     JOIN stg_scenarios AS s USING (scenario_id)
     JOIN int_inventory_groups AS g
       ON g.capability_code = l.capability_code
-     AND (g.available_from IS NULL OR g.available_from <= l.year)
-     AND (g.available_until IS NULL OR g.available_until >= l.year)
+     AND in_force(g.available_from, g.available_until, l.year)
 ),
 waterfall AS (
     SELECT scenario_id, year, capability_code,

@@ -18,8 +18,7 @@ FROM needed AS n
 JOIN cases AS c USING (case_id)
 JOIN int_inventory_groups AS g USING (capability_code)
 JOIN int_years AS y
-  ON (g.available_from IS NULL OR g.available_from <= y.year)
- AND (g.available_until IS NULL OR g.available_until >= y.year)
+  ON in_force(g.available_from, g.available_until, y.year)
 GROUP BY ALL
 HAVING capacity > 0
 ORDER BY ALL;

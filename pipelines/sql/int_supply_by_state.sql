@@ -15,8 +15,7 @@ JOIN int_inventory_groups AS g
   ON g.capability_code = n.capability_code
  AND (g.member_state = s.invoking_state OR g.deployable_abroad)
 JOIN int_years AS y
-  ON (g.available_from IS NULL OR g.available_from <= y.year)
- AND (g.available_until IS NULL OR g.available_until >= y.year)
+  ON in_force(g.available_from, g.available_until, y.year)
 GROUP BY ALL
 HAVING supply > 0
 ORDER BY ALL;

@@ -5,3 +5,7 @@ CREATE OR REPLACE TEMP MACRO exact_sum(x) AS CAST(sum(CAST(x AS DECIMAL(38, 12))
 CREATE OR REPLACE TEMP MACRO risk_name(v) AS ['none', 'low', 'moderate', 'significant', 'high'][v + 1];
 CREATE OR REPLACE TEMP MACRO criticality_rank(c) AS
     CASE c WHEN 'essential' THEN 1 WHEN 'important' THEN 2 WHEN 'desirable' THEN 3 END;
+-- An inventory row is in force in year y when its first year is open or ≤ y and its
+-- last year is open or ≥ y (methodology §1).
+CREATE OR REPLACE TEMP MACRO in_force(first_year, last_year, y) AS
+    (first_year IS NULL OR first_year <= y) AND (last_year IS NULL OR last_year >= y);

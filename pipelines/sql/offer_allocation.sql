@@ -8,8 +8,7 @@ WITH nato AS (
     SELECT member_state, capability_code,
            exact_sum(quantity * availability * nato_committed) AS nato_committed_held
     FROM stg_inventory
-    WHERE (available_from IS NULL OR available_from <= $base_year)
-      AND (available_until IS NULL OR available_until >= $base_year)
+    WHERE in_force(available_from, available_until, $base_year)
     GROUP BY ALL
     HAVING nato_committed_held > 0
 )

@@ -16,8 +16,7 @@ WITH candidates AS (
      AND i.member_state <> s.invoking_state
      AND i.deployable_abroad
      AND i.readiness_days <= l.max_readiness_days
-     AND (i.available_from IS NULL OR i.available_from <= $base_year)
-     AND (i.available_until IS NULL OR i.available_until >= $base_year)
+     AND in_force(i.available_from, i.available_until, $base_year)
     WHERE l.unmet > 0
     GROUP BY ALL
     HAVING eligible_quantity > 0

@@ -41,10 +41,6 @@ def _reject_metadata(reports) -> dict:
     }
 
 
-def _codes(con, sql: str) -> set[str]:
-    return {row[0] for row in con.execute(sql).fetchall()}
-
-
 @multi_asset(
     specs=[_spec("stg_member_states"), _spec("stg_capabilities")],
     name="reference_data",
@@ -81,12 +77,9 @@ def inventory_submissions(duckdb: DuckDBResource, cdp: CdpSettings):
     """National capability inventories (`inbox/inventory/*.csv|*.xlsx`), validated row by
     row; for each member state only its latest submission is used."""
     with duckdb.get_connection() as con:
-        states = _codes(con, "SELECT code FROM stg_member_states")
-        capabilities = _codes(con, "SELECT capability_code FROM stg_capabilities")
+        states, capabilities = loading.reference_codes(con)
         reports = loading.validate_inventory_folder(Path(cdp.data_dir), states, capabilities)
-        loading.write_raw(con, "raw_inventory", [row for r in reports for row in r.rows])
-        loading.write_rejects(con, "raw_rejects_inventory", [x for r in reports for x in r.rejects])
-        loading.write_file_ledger(con, "raw_files_inventory", loading.table_report_ledger(reports))
+        loading.write_table_reports(con, "inventory", reports)
         run_sql(con, "stg_inventory")
         run_sql(con, "ingest_superseded")
         by_state = con.execute(
@@ -119,8 +112,7 @@ def scenario_files(duckdb: DuckDBResource, cdp: CdpSettings):
     (`scenarios/concurrency/*.yaml`), loaded with a safe YAML loader. A bad file is
     rejected whole: half a scenario would give a false gap."""
     with duckdb.get_connection() as con:
-        states = _codes(con, "SELECT code FROM stg_member_states")
-        capabilities = _codes(con, "SELECT capability_code FROM stg_capabilities")
+        states, capabilities = loading.reference_codes(con)
         scenarios, cases = loading.validate_scenario_folder(Path(cdp.data_dir), states, capabilities)
         loading.write_raw(con, "raw_scenarios", [r.scenario for r in scenarios if r.scenario])
         loading.write_raw(con, "raw_requirements", [l for r in scenarios for l in r.requirements])
@@ -155,13 +147,10 @@ def scenario_files(duckdb: DuckDBResource, cdp: CdpSettings):
 def offer_submissions(duckdb: DuckDBResource, cdp: CdpSettings):
     """Offers of member states after an invocation (`inbox/offers/*.csv|*.xlsx`)."""
     with duckdb.get_connection() as con:
-        states = _codes(con, "SELECT code FROM stg_member_states")
-        capabilities = _codes(con, "SELECT capability_code FROM stg_capabilities")
+        states, capabilities = loading.reference_codes(con)
         invoking = dict(con.execute("SELECT scenario_id, invoking_state FROM stg_scenarios").fetchall())
         reports = loading.validate_offer_folder(Path(cdp.data_dir), states, capabilities, invoking)
-        loading.write_raw(con, "raw_offers", [row for r in reports for row in r.rows])
-        loading.write_rejects(con, "raw_rejects_offers", [x for r in reports for x in r.rejects])
-        loading.write_file_ledger(con, "raw_files_offers", loading.table_report_ledger(reports))
+        loading.write_table_reports(con, "offers", reports)
         run_sql(con, "stg_offers")
         yield MaterializeResult(
             asset_key="stg_offers", metadata=table_metadata(con, "stg_offers", **_reject_metadata(reports))

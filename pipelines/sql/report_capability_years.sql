@@ -1,0 +1,14 @@
+-- Report: the gap per scenario, capability and year over the whole horizon (from
+-- gap_capabilities), with the capability's name and priority rank, and the pair's
+-- peak shortfall over the horizon (to pick the "top" trajectories to draw).
+SELECT c.scenario_id, c.year, c.capability_code, k.name AS capability_name,
+       p.rank AS priority_rank,
+       replace(replace(c.roles, '_', ' '), ';', '; ') AS roles,
+       c.required, c.allocated, c.shortfall, c.coverage, c.risk_level, c.risk_value,
+       c.held, c.not_deployable, c.unavailable, c.nato_committed, c.too_slow, c.usable,
+       c.shortfall_acquisition, c.shortfall_management,
+       max(c.shortfall) OVER (PARTITION BY c.scenario_id, c.capability_code) AS peak_shortfall
+FROM gap_capabilities AS c
+LEFT JOIN stg_capabilities AS k USING (capability_code)
+LEFT JOIN gap_priorities AS p USING (capability_code)
+ORDER BY c.scenario_id, c.capability_code, c.year
