@@ -6,7 +6,8 @@ SELECT CASE WHEN row_number IS NULL THEN 'file rejected' ELSE 'row rejected' END
 FROM ingest_rejects
 UNION ALL
 SELECT 'row superseded', source_file, sheet, row_number, NULL,
-       member_state || ' ' || capability_code || ', quantity ' || CAST(quantity AS VARCHAR),
+       member_state || ' ' || capability_code || ', quantity ' || CAST(quantity AS VARCHAR)
+           || coalesce('; notes: ' || notes, ''),
        'superseded by the newer submission of ' || strftime(superseded_by_as_of, '%Y-%m-%d')
            || ' in ' || superseded_by || '; this row is of '
            || strftime(as_of, '%Y-%m-%d')

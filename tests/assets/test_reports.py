@@ -1,0 +1,439 @@
+"""The reports, materialised by the real assets on small real files: the workbook read
+back and held against the warehouse, text from submissions that must never become a
+formula, HTML that needs no network, and the published set in latest/."""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+import openpyxl
+import pytest
+from lxml import html as lxml_html
+
+from pipelines.lib import publish
+from pipelines.lib.charts import find_browser
+from pipelines.lib.excel_safety import REPLACEMENT
+from pipelines.lib.workbook import FIRST_DATA_ROW, RISK_COLOURS
+from tests.support import MEMBER_STATES, DataDir, Run, inv, line, scenario
+
+MARKING = "UNCLASSIFIED – TEST & CO"
+BASE_YEAR, HORIZON = 2026, 3
+SHEETS = ["Cover", "Summary", "Scorecard", "Shortfalls", "Trajectory", "Concurrency",
+          "Priorities", "Burden sharing", "Contributions", "Offers", "Data issues", "Method"]
+UAS, INF, CYBER, MED = "BS.SURV.UAS", "BS.INF.LIGHT", "DS.CYBER.RRT", "DS.MED.ROLE2"
+CYBER_NAME = "=cmd|' /C calc'!A0 cyber team\x07 <script>alert(1)</script>"
+FINLAND = "@SUM(1+1) Finland"
+FI_SCENARIO_NAME = "=HYPERLINK(\"http://evil.invalid\",\"Hybrid aggression\")"
+BAD_CODE = "=1+2"
+
+
+def sample(data: DataDir) -> None:
+    """Two scenarios and a concurrency case whose names, notes and values carry
+    formula-like text, a bad row, a rejected scenario and a superseded submission."""
+    header = ["capability_code", "name", "domain", "unit", "roles"]
+    data.write_csv("reference/capabilities.csv", header, [
+        (UAS, "Surveillance UAS", "isr", "system", "border_security"),
+        (INF, "Light infantry company", "land", "company", "border_security;domestic_support"),
+        (CYBER, CYBER_NAME, "cyber", "team", "domestic_support"),
+        (MED, "Role 2 medical treatment facility", "medical", "system", "domestic_support"),
+    ])
+    with MEMBER_STATES.open(encoding="utf-8") as f:
+        rows = list(csv.reader(f))
+    for row in rows:
+        if row[0] == "FI":
+            row[1] = FINLAND
+    data.write_csv("reference/member_states.csv", rows[0], rows[1:])
+
+    data.inventory("FI", [inv("FI", UAS, 3, 5, deployable_abroad="false",
+                              notes='=HYPERLINK("http://evil.invalid","click")')])
+    data.inventory("SE", [
+        inv("SE", UAS, 4, 20, availability=0.5, notes="+cmd|' /C calc'!A0"),
+        inv("SE", INF, 6, 10, available_until=2027),
+    ], fmt="xlsx")
+    data.inventory("PL", [
+        inv("PL", UAS, 2, 10, nato_committed=0.5, notes="-1+1"),
+        inv("PL", CYBER, 2, 3, available_from=2028),
+        inv("PL", BAD_CODE, 1, 3),
+    ])
+    data.inventory("EE", [inv("EE", CYBER, 1, 5, notes="@SUM(A1)")])
+    data.inventory("LV_old", [inv("LV", INF, 2, 10, as_of="2025-09-30", notes="\t=1+1")])
+    data.inventory("LV_new", [inv("LV", INF, 1, 10)])
+
+    fi = scenario("FI-X", "FI", [
+        line("A", UAS, 2, 10, rotation=3, criticality="essential"),
+        line("B", UAS, 2, 30, criticality="important"),
+        line("C", INF, 3, 10, criticality="essential", role="domestic_support"),
+        line("D", CYBER, 2, 5, criticality="essential", role="domestic_support"),
+        line("E", MED, 1, 30, criticality="desirable", role="domestic_support"),
+    ], art5=True)
+    fi["name"] = FI_SCENARIO_NAME
+    data.scenario("fi", fi)
+    data.scenario("lt", scenario("LT-Y", "LT", [line("L1", UAS, 3, 10), line("L2", INF, 2, 15)]))
+    data.scenario("evil", scenario("=EVIL()", "FI", [line("Z", UAS, 1, 10)]))
+    data.case("both", {"id": "FI-LT", "name": "Both at once", "scenarios": ["FI-X", "LT-Y"]})
+    data.write_csv("inbox/offers/fi.csv",
+                   ["scenario_id", "member_state", "capability_code", "quantity", "available_in_days",
+                    "caveats"],
+                   [["FI-X", "SE", UAS, 2, 5, "=SUM(1+1) national command"],
+                    ["FI-X", "DE", CYBER, 1, 3, ""],
+                    ["FI-X", "DK", INF, 4, 40, "slow"]])
+
+
+def materialise(data: DataDir, root: Path, selection=None) -> Run:
+    from dagster import materialize
+
+    from pipelines.definitions import defs
+    from pipelines.defs.resources import build_resources
+    from pipelines.lib.settings import Settings
+
+    settings = Settings(data_dir=data.root, warehouse=root / "warehouse.duckdb",
+                        reports_dir=root / "reports", base_year=BASE_YEAR,
+                        horizon_years=HORIZON, marking=MARKING)
+    result = materialize([*defs.assets, *defs.asset_checks], resources=build_resources(settings),
+                         selection=selection, raise_on_error=False)
+    return Run(result, settings.warehouse)
+
+
+@dataclass
+class Reported:
+    first: Run
+    run: Run  # the second refresh: the one latest/ holds
+    data: DataDir
+    root: Path
+
+    @property
+    def reports(self) -> Path:
+        return self.root / "reports"
+
+    @property
+    def latest(self) -> Path:
+        return self.reports / publish.LATEST
+
+    def workbook(self, path: Path | None = None) -> openpyxl.Workbook:
+        return openpyxl.load_workbook(path or self.latest / publish.WORKBOOK)
+
+    def metadata(self, asset: str) -> dict:
+        return self.run.result.asset_materializations_for_node(asset)[0].metadata
+
+
+@pytest.fixture(scope="module")
+def reported(tmp_path_factory) -> Reported:
+    root = tmp_path_factory.mktemp("reports")
+    data = DataDir(root / "data")
+    sample(data)
+    first = materialise(data, root)
+    # Estonia declares two more cyber teams: the second refresh has something to compare.
+    data.inventory("EE", [inv("EE", CYBER, 3, 5, notes="@SUM(A1)")])
+    second = materialise(data, root)
+    for run in (first, second):
+        assert run.result.success
+    return Reported(first, second, data, root)
+
+
+def rows(ws, first_row: int = FIRST_DATA_ROW) -> list[dict]:
+    """The data rows of a sheet that opens with a table, as header → value."""
+    header = [c.value for c in ws[first_row - 1]]
+    out = []
+    for row in ws.iter_rows(min_row=first_row, values_only=True):
+        if row[0] is None:
+            break
+        out.append(dict(zip(header, row)))
+    return out
+
+
+def table_rows(ws, name: str) -> list[dict]:
+    """The rows of a named Excel table, as header → value."""
+    cells = ws[ws.tables[name].ref]
+    header = [c.value for c in cells[0]]
+    return [dict(zip(header, (c.value for c in row))) for row in cells[1:]]
+
+
+# --- the workbook ------------------------------------------------------------------
+
+
+def test_every_sheet_is_set_up_for_screen_and_print(reported):
+    wb = reported.workbook()
+    assert wb.sheetnames == SHEETS
+    for ws in wb.worksheets:
+        assert ws["A1"].value == MARKING, ws.title
+        assert ws.freeze_panes in ("A4", "A5", "B5", "C5", "D5"), ws.title
+        assert ws.print_title_rows and ws.print_title_rows.startswith("$1:"), ws.title
+        assert ws.page_setup.orientation == "landscape"
+        assert ws.page_setup.fitToWidth == 1 and ws.sheet_properties.pageSetUpPr.fitToPage
+        # '&' is doubled in header/footer codes, so the marking prints as written.
+        assert ws.oddHeader.center.text == MARKING.replace("&", "&&"), ws.title
+        assert ws.oddFooter.center.text == MARKING.replace("&", "&&"), ws.title
+        assert ws.oddFooter.right.text == "Page &P of &N"
+        assert ws.tables, f"{ws.title} has no Excel table"
+        for table in ws.tables.values():
+            assert table.autoFilter is not None and table.autoFilter.ref == table.ref
+            # Excel repairs (and warns about) a table whose column names differ from its header.
+            header = [c.value for c in ws[table.ref][0]]
+            assert [c.name for c in table.tableColumns] == header, (ws.title, table.name)
+
+
+def test_the_cover_names_the_run_the_data_and_every_source_file(reported):
+    wb = reported.workbook()
+    cover = wb["Cover"]
+    facts = {cover.cell(r, 1).value: cover.cell(r, 2).value for r in range(4, 13)}
+    assert facts["Base year"] == BASE_YEAR
+    assert facts["Run id"] == reported.run.result.run_id
+    assert facts["Handling marking"] == MARKING
+    assert facts["Data as of (latest submission)"].date().isoformat() == "2026-03-31"
+    sources = {r["Source file"]: r["SHA-256"] for r in table_rows(cover, "Sources")}
+    expected = dict(reported.run.query("SELECT source_file, sha256 FROM ingest_files"))
+    assert sources == expected
+
+
+def test_the_summary_headline_and_roles_match_the_warehouse(reported):
+    run = reported.run
+    summary = reported.workbook()["Summary"]
+    headline = {summary.cell(r, 2).value: summary.cell(r, 1).value for r in range(5, 13)}
+    lines, met, short = run.query(
+        "SELECT count(*), count(*) FILTER (WHERE shortfall = 0), "
+        "count(*) FILTER (WHERE shortfall > 0) FROM gap_lines WHERE year = ?", [BASE_YEAR])[0]
+    closable, acquisition = run.query(
+        "SELECT count(*) FILTER (WHERE shortfall > 0 AND shortfall_acquisition = 0), "
+        "count(*) FILTER (WHERE shortfall_acquisition > 0) FROM gap_capabilities WHERE year = ?",
+        [BASE_YEAR])[0]
+    assert headline["requirement lines in all scenarios"] == lines
+    assert headline["met in full"] == met
+    assert headline["with a shortfall"] == short
+    assert headline["closable by better management of existing forces"] == closable
+    assert headline["needing new capability (acquisition)"] == acquisition
+    assert acquisition >= 1  # nobody holds Role 2 medical: only new capability closes it
+
+    shown = {(r["Scenario"], r["Role"]): r for r in table_rows(summary, "ScenarioRoles")}
+    expected = run.query(
+        "SELECT scenario_id, replace(role, '_', ' '), required, allocated, shortfall, coverage, "
+        "high_risk_lines, significant_risk_lines FROM gap_roles WHERE year = ?", [BASE_YEAR])
+    assert len(shown) == len(expected)
+    for sid, role, required, allocated, shortfall, coverage, high, significant in expected:
+        row = shown[(sid, role)]
+        assert (row["Required"], row["Allocated"], row["Shortfall"], row["Coverage"]) == \
+            pytest.approx((required, allocated, shortfall, coverage))
+        assert (row["High risk"], row["Significant risk"]) == (high, significant)
+
+
+def test_shortfalls_match_the_warehouse_row_for_row(reported):
+    ws = reported.workbook()["Shortfalls"]
+    shown = {(r["Scenario"], r["Capability"]): r for r in rows(ws)}
+    expected = reported.run.df(
+        "SELECT * FROM gap_capabilities WHERE year = ? AND shortfall > 0", [BASE_YEAR])
+    assert set(shown) == set(zip(expected.scenario_id, expected.capability_code))
+    for e in expected.itertuples():
+        r = shown[(e.scenario_id, e.capability_code)]
+        assert (r["Required"], r["Allocated"], r["Shortfall"], r["Coverage"], r["Acquisition"],
+                r["Management"]) == pytest.approx((e.required, e.allocated, e.shortfall, e.coverage,
+                                                   e.shortfall_acquisition, e.shortfall_management))
+        assert r["Risk"] == e.risk_level
+    cell = ws[f"E{FIRST_DATA_ROW}"]
+    assert cell.number_format == "#,##0.0"
+    assert ws[f"H{FIRST_DATA_ROW}"].number_format == "0.0%"
+
+
+def test_the_infantry_gap_opens_when_swedish_companies_leave_service(reported):
+    ws = reported.workbook()["Shortfalls"]
+    by_pair = {(r["Scenario"], r["Capability"]): r for r in rows(ws)}
+    # Scenario FI-X's Role 2 facility: nobody holds one, so it never closes.
+    assert by_pair[("FI-X", MED)]["Closes in"] is None
+    trajectory = {(r["Scenario"], r["Capability"]): r
+                  for r in rows(reported.workbook()["Trajectory"])}
+    expected = dict(reported.run.query(
+        "SELECT year, shortfall FROM gap_capabilities "
+        "WHERE scenario_id = 'FI-X' AND capability_code = ?", [INF]))
+    shown = trajectory[("FI-X", INF)]
+    assert [shown[str(y)] for y in range(BASE_YEAR, BASE_YEAR + HORIZON + 1)] == \
+        pytest.approx([expected[y] for y in range(BASE_YEAR, BASE_YEAR + HORIZON + 1)])
+    assert expected[2028] > expected[2027]
+
+
+def test_the_trajectory_sheet_carries_a_native_line_chart(reported):
+    import zipfile
+
+    with zipfile.ZipFile(reported.latest / publish.WORKBOOK) as z:
+        charts = [n for n in z.namelist() if n.startswith("xl/charts/chart")]
+        assert len(charts) == 1
+        chart = z.read(charts[0]).decode()
+    assert "<lineChart>" in chart and chart.count("<ser>") >= 1
+
+
+def test_scorecard_cells_are_coloured_by_risk_and_link_to_the_rows_behind_them(reported):
+    wb = reported.workbook()
+    ws = wb["Scorecard"]
+    header = [c.value for c in ws[FIRST_DATA_ROW - 1]]
+    expected = {(s, c): (cov, risk) for s, c, cov, risk in reported.run.query(
+        "SELECT scenario_id, capability_code, coverage, risk_level FROM gap_capabilities "
+        "WHERE year = ?", [BASE_YEAR])}
+    last_row = int(re.findall(r"\d+", ws.tables["Scorecard"].ref)[-1])
+    seen = 0
+    for row in ws.iter_rows(min_row=FIRST_DATA_ROW, max_row=last_row):
+        code = row[1].value
+        for cell in row[3:]:
+            sid = header[cell.column - 1]
+            if (sid, code) not in expected:
+                assert cell.value is None
+                continue
+            coverage, risk = expected[(sid, code)]
+            assert cell.value == pytest.approx(coverage)
+            assert cell.fill.fgColor.rgb == "FF" + RISK_COLOURS[risk].lstrip("#")
+            target_sheet, target_cell = cell.hyperlink.location.split("!")
+            target = wb[target_sheet.strip("'")]
+            target_row = {c.value for c in target[int(target_cell[1:])]}
+            assert {sid, code} <= target_row, (sid, code, cell.hyperlink.location)
+            seen += 1
+    assert seen == len(expected)
+
+
+def test_contributions_add_up_to_each_line(reported):
+    ws = reported.workbook()["Contributions"]
+    totals = defaultdict(float)
+    for r in rows(ws):
+        totals[(r["Scenario"], r["Line"])] += r["Allocated"]
+        assert r["Line allocated"] is not None
+    expected = dict(((s, l), a) for s, l, a in reported.run.query(
+        "SELECT scenario_id, line_id, allocated FROM gap_lines WHERE year = ? AND allocated > 0",
+        [BASE_YEAR]))
+    assert totals == pytest.approx(expected)
+
+
+def test_the_offers_sheet_matches_the_warehouse(reported):
+    ws = reported.workbook()["Offers"]
+    needs = {(r["Scenario"], r["Line"]): (r["Required"], r["Offered in time"], r["Accepted"], r["Unmet"])
+             for r in table_rows(ws, "OfferNeeds")}
+    expected = {(s, l): (q, o, a, u) for s, l, q, o, a, u in reported.run.query(
+        "SELECT scenario_id, line_id, required, offered, allocated, unmet FROM offer_lines")}
+    assert needs.keys() == expected.keys()
+    for key, values in expected.items():
+        assert needs[key] == pytest.approx(values), key
+    assert needs[("FI-X", "D")] == pytest.approx((2, 1, 1, 1))
+    accepted = {(r["State"], r["Line"]): r["Accepted"] for r in table_rows(ws, "OffersAccepted")}
+    assert accepted == pytest.approx({("SE", "A"): 2, ("DE", "D"): 1})
+    caveat = next(r["Caveats"] for r in table_rows(ws, "OffersAccepted") if r["State"] == "SE")
+    assert caveat == "=SUM(1+1) national command"
+    ask = [(r["Line"], r["State"]) for r in table_rows(ws, "WhomToAsk")]
+    assert ask == [(l, m) for l, m in reported.run.query(
+        "SELECT line_id, member_state FROM offer_whom_to_ask WHERE ask_rank <= 5 "
+        "ORDER BY scenario_id, unmet DESC, line_id, ask_rank")]
+    surplus = {r["State"]: (r["Left unused"], r["Status"]) for r in table_rows(ws, "OfferSurplus")}
+    assert surplus["DK"] == (4, "slower than every line needing it accepts")
+
+
+def test_data_issues_list_every_rejected_and_superseded_row(reported):
+    issues = rows(reported.workbook()["Data issues"])
+    rejects = reported.run.query("SELECT count(*) FROM ingest_rejects")[0][0]
+    superseded = reported.run.query("SELECT count(*) FROM ingest_superseded")[0][0]
+    assert superseded == 1 and rejects >= 2
+    assert len(issues) == rejects + superseded
+    assert {r["Value"] for r in issues if r["Issue"] == "row rejected"} >= {BAD_CODE}
+    assert any(r["Issue"] == "file rejected" and "evil" in r["Source file"] for r in issues)
+    assert all(r["Reason"] for r in issues)
+
+
+def test_the_summary_says_what_changed_since_the_previous_refresh(reported):
+    changes = table_rows(reported.workbook()["Summary"], "Changes")
+    cyber = [c for c in changes if c["Capability"] == CYBER and c["Scenario"] == "FI-X"]
+    assert {c["Year"] for c in cyber} == {2026, 2027}  # from 2028 Poland's teams covered it
+    before = dict(reported.run.query(
+        "SELECT year, shortfall FROM gap_history WHERE run_id = ? AND scenario_id = 'FI-X' "
+        "AND capability_code = ?", [reported.first.result.run_id, CYBER]))
+    for change in cyber:
+        assert change["Shortfall before"] == pytest.approx(before[change["Year"]])
+        assert change["Shortfall now"] < change["Shortfall before"]
+        assert change["Change"] == "better"
+
+
+def test_no_text_from_the_inputs_becomes_a_formula(reported):
+    wb = reported.workbook()
+    texts = {}
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                assert cell.data_type != "f", f"{ws.title}!{cell.coordinate} holds a formula"
+                if isinstance(cell.value, str):
+                    texts[cell.value] = cell
+    for injected in (BAD_CODE, FINLAND, FI_SCENARIO_NAME):
+        assert injected in texts, injected
+        assert texts[injected].quotePrefix, injected
+    repaired = next(c for v, c in texts.items() if v.startswith("=cmd") and REPLACEMENT in v)
+    assert repaired.quotePrefix and "control character" in repaired.comment.text
+    assert reported.metadata("report_workbook")["text_repairs"].value >= 1
+
+
+def test_the_same_warehouse_gives_the_same_workbook(reported):
+    first = materialise(reported.data, reported.root, selection=["report_workbook"])
+    second = materialise(reported.data, reported.root, selection=["report_workbook"])
+    books = [reported.workbook(reported.reports / "archive" / run.result.run_id / publish.WORKBOOK)
+             for run in (first, second)]
+    own = ("Run id", "Run time (UTC)")  # the run's own id and time, and nothing else, differ
+    for name in SHEETS:
+        a, b = ([r for r in book[name].iter_rows(values_only=True) if r[0] not in own]
+                for book in books)
+        assert a == b, name
+
+
+# --- the charts and index.html -----------------------------------------------------
+
+
+def test_the_html_report_fetches_nothing_from_the_web(reported):
+    charts = sorted((reported.latest / publish.CHARTS).glob("*.html"))
+    pages = [reported.latest / publish.INDEX, *charts]
+    assert len(pages) == 9
+    external = re.compile(r"^\s*(https?:|//|ftp:)", re.IGNORECASE)
+    for page in pages:
+        text = page.read_text(encoding="utf-8")
+        tree = lxml_html.fromstring(text)
+        for element in tree.iter():
+            for attribute in ("src", "href", "action", "data", "poster", "srcset"):
+                value = element.get(attribute)
+                assert value is None or not external.match(value), (page.name, attribute, value)
+        assert not tree.xpath("//link | //iframe | //object | //embed"), page.name
+        assert all(s.get("src") is None for s in tree.xpath("//script")), page.name
+        for style in tree.xpath("//style/text()"):
+            assert "url(" not in style and "@import" not in style, page.name
+        assert "<script>alert(1)" not in text, page.name  # input text is escaped
+        assert text.count(MARKING.replace("&", "&amp;")) >= 2, page.name
+
+
+def test_index_html_reads_from_top_to_bottom(reported):
+    tree = lxml_html.fromstring((reported.latest / publish.INDEX).read_text(encoding="utf-8"))
+    headings = [h.text_content() for h in tree.xpath("//h2")]
+    assert headings[0].startswith("Headline")
+    assert {"Priorities", "Data issues", "Method"} <= set(headings)
+    assert tree.xpath(f"//a[@href='{publish.WORKBOOK}']")
+    assert len(tree.xpath("//div[contains(@class, 'plotly-graph-div')]")) == 8
+
+
+def test_charts_come_as_png_copies_when_a_browser_is_present(reported):
+    metadata = reported.metadata("report_charts")
+    pngs = sorted((reported.latest / publish.CHARTS).glob("*.png"))
+    if find_browser() is None:
+        assert pngs == []
+        assert metadata["png_copies"].value.startswith("not made: no Chromium")
+        assert "preview" not in metadata
+    else:
+        assert len(pngs) == 8
+        assert all(p.read_bytes().startswith(b"\x89PNG") for p in pngs)
+        assert "data:image/png;base64," in metadata["preview"].value
+
+
+# --- publication -------------------------------------------------------------------
+
+
+def test_latest_holds_the_newest_complete_set(reported):
+    latest = reported.latest
+    manifest = json.loads((latest / publish.MANIFEST).read_text(encoding="utf-8"))
+    assert manifest["run_id"] == reported.run.result.run_id
+    assert {publish.WORKBOOK, publish.INDEX} <= {f["path"] for f in manifest["files"]}
+    assert publish.verify(latest) == []
+    for run in (reported.first, reported.run):
+        assert publish.verify(reported.reports / "archive" / run.result.run_id) == []
+    metadata = reported.metadata("report_publication")
+    assert metadata["workbook"].value == str(latest / publish.WORKBOOK)
+    headline = reported.metadata("report_workbook")["headline"].value
+    assert "requirement lines met" in headline

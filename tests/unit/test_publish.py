@@ -1,0 +1,101 @@
+"""Publishing: whole files or none, an archive that is never overwritten, and a latest/
+that only ever receives complete sets (lib/publish.py)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+
+from pipelines.lib import publish
+
+RUN_AT = dt.datetime(2026, 3, 31, 2, 0, 0)
+
+
+def run(run_id: str) -> publish.RunInfo:
+    return publish.RunInfo(run_id, RUN_AT, "TEST MARKING", 2026, 10)
+
+
+def complete_set(reports, run_id: str, text: str, extra: str | None = None):
+    folder = publish.run_folder(reports, run_id)
+    publish.write_text(folder / publish.WORKBOOK, f"workbook {text}")
+    publish.write_text(folder / publish.INDEX, f"<html>{text}</html>")
+    publish.write_text(folder / publish.CHARTS / "scorecard.html", f"chart {text}")
+    if extra:
+        publish.write_text(folder / publish.CHARTS / extra, "only in this set")
+    publish.write_manifest(folder, run(run_id))
+    return folder
+
+
+def test_a_file_appears_whole_or_not_at_all(tmp_path):
+    target = tmp_path / "report.xlsx"
+    with pytest.raises(RuntimeError):
+        with publish.atomic_file(target) as temporary:
+            temporary.write_bytes(b"half a workbook")
+            raise RuntimeError("killed mid-write")
+    assert list(tmp_path.iterdir()) == []
+
+    with publish.atomic_file(target) as temporary:
+        assert temporary.parent == target.parent  # same folder: os.replace is one rename
+        assert temporary.suffix == ".xlsx"
+        temporary.write_bytes(b"a whole workbook")
+    assert target.read_bytes() == b"a whole workbook"
+    assert list(tmp_path.iterdir()) == [target]
+
+
+def test_the_archive_is_never_overwritten(tmp_path):
+    folder = publish.run_folder(tmp_path, "run-1")
+    publish.write_text(folder / publish.WORKBOOK, "first")
+    with pytest.raises(FileExistsError):
+        publish.write_text(folder / publish.WORKBOOK, "second")
+    assert (folder / publish.WORKBOOK).read_text() == "first"
+
+
+@pytest.mark.parametrize("run_id", ["../escape", "", "a/b", ".hidden"])
+def test_a_run_id_cannot_leave_the_archive(tmp_path, run_id):
+    with pytest.raises(ValueError):
+        publish.run_folder(tmp_path, run_id)
+
+
+def test_the_manifest_holds_the_sha256_of_every_file(tmp_path):
+    folder = complete_set(tmp_path, "run-1", "one")
+    manifest = json.loads((folder / publish.MANIFEST).read_text())
+    assert manifest["run_id"] == "run-1"
+    assert manifest["marking"] == "TEST MARKING"
+    assert sorted(f["path"] for f in manifest["files"]) == [
+        "cdp_gap_report.xlsx", "charts/scorecard.html", "index.html"]
+    assert publish.verify(folder) == []
+
+    (folder / publish.INDEX).write_text("tampered")
+    assert publish.verify(folder) == ["index.html does not match its sha256"]
+
+
+def test_only_a_complete_set_is_published(tmp_path):
+    folder = publish.run_folder(tmp_path, "run-1")
+    publish.write_text(folder / publish.WORKBOOK, "no manifest yet")
+    with pytest.raises(FileNotFoundError):
+        publish.publish_latest(tmp_path, "run-1")
+    assert not (tmp_path / publish.LATEST).exists()
+
+
+def test_latest_holds_the_newest_set_and_leaves_other_files_alone(tmp_path):
+    complete_set(tmp_path, "run-1", "one", extra="dropped_later.html")
+    latest = publish.publish_latest(tmp_path, "run-1")
+    assert (latest / publish.WORKBOOK).read_text() == "workbook one"
+    assert (latest / publish.CHARTS / "dropped_later.html").exists()
+    # Another writer's file in latest/ (the warehouse snapshot) is not ours to remove.
+    (latest / "warehouse_snapshot.duckdb").write_text("snapshot")
+
+    complete_set(tmp_path, "run-2", "two")
+    publish.publish_latest(tmp_path, "run-2")
+    assert (latest / publish.WORKBOOK).read_text() == "workbook two"
+    assert (latest / publish.INDEX).read_text() == "<html>two</html>"
+    assert not (latest / publish.CHARTS / "dropped_later.html").exists()
+    assert (latest / "warehouse_snapshot.duckdb").read_text() == "snapshot"
+    assert publish.verify(latest) == []
+    assert json.loads((latest / publish.MANIFEST).read_text())["run_id"] == "run-2"
+    # The archive keeps both sets as they were.
+    assert (tmp_path / "archive" / "run-1" / publish.WORKBOOK).read_text() == "workbook one"
+    assert publish.verify(tmp_path / "archive" / "run-1") == []
+    assert not [p for p in latest.rglob(".*")]  # no temporary files left behind
