@@ -15,16 +15,19 @@ $(STAMP): requirements.lock pyproject.toml
 	$(BIN)/python -m pip install --quiet --no-deps --editable .
 	@touch $(STAMP)
 
-run: $(STAMP)  ## materialise every asset on the data in CDP_DATA_DIR (default data/)
+# The bundled instance configuration (telemetry off, one run at a time) goes with every
+# command that records runs, so the UI and `make run` share one instance set-up.
+$(DAGSTER_HOME)/dagster.yaml: dagster.yaml
 	@mkdir -p $(DAGSTER_HOME)
+	cp dagster.yaml $@
+
+run: $(STAMP) $(DAGSTER_HOME)/dagster.yaml  ## materialise every asset on the data in CDP_DATA_DIR (default data/)
 	$(BIN)/cdp-gap refresh
 
 test: $(STAMP)  ## the whole test suite
 	$(BIN)/python -m pytest
 
-ui: $(STAMP)  ## the Dagster UI on http://127.0.0.1:3000, run history kept in .dagster_home/
-	@mkdir -p $(DAGSTER_HOME)
-	@cp -n dagster.yaml $(DAGSTER_HOME)/dagster.yaml 2>/dev/null || true
+ui: $(STAMP) $(DAGSTER_HOME)/dagster.yaml  ## the Dagster UI on http://127.0.0.1:3000, run history in .dagster_home/
 	$(BIN)/dagster dev --host 127.0.0.1 --port 3000
 
 bench: $(STAMP)  ## benchmarks at Union scale and beyond (slow; see BENCHMARKS.md)

@@ -75,7 +75,7 @@ nightly_refresh = ScheduleDefinition(
     # A fresh deployment refreshes from its first night on, without anyone switching it on.
     default_status=DefaultScheduleStatus.RUNNING,
     tags={TRIGGER_TAG: "nightly"},
-    description=f"Refresh everything at {NIGHTLY_CRON} ({TIMEZONE}); set CDP_REFRESH_CRON to change.",
+    description=f"Refresh everything on cron '{NIGHTLY_CRON}' ({TIMEZONE}; CDP_REFRESH_CRON).",
 )
 
 

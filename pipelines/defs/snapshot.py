@@ -14,8 +14,15 @@ SNAPSHOT_FILE = "warehouse_snapshot.duckdb"
 # The tables nothing else is built from: once they are built, every table is, so the
 # copy is whole. tests/assets/test_automation.py fails if a new table is left out.
 BUILT_LAST = (
-    "gap_burden_sharing", "gap_cases", "gap_history", "gap_priorities", "gap_roles",
-    "int_ladder_bounds", "offer_coordination", "offer_surplus", "offer_whom_to_ask",
+    "gap_burden_sharing",
+    "gap_cases",
+    "gap_history",
+    "gap_priorities",
+    "gap_roles",
+    "int_ladder_bounds",
+    "offer_coordination",
+    "offer_surplus",
+    "offer_whom_to_ask",
 )
 
 

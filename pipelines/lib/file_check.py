@@ -1,0 +1,150 @@
+"""One input file checked before it is sent: what `cdp-gap validate` runs.
+
+The rules are the pipeline's own: the functions of `validation`, given the reference
+data the ingest assets give them (member states and capabilities from `reference/`,
+scenarios from `scenarios/`, read by `loading`). Nothing here is a second copy of a
+rule; this module only picks which rule set a file needs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from pipelines.lib import loading, validation
+from pipelines.lib.inputs import UnreadableFile, read_table, read_text_file
+from pipelines.lib.safe_yaml import YamlError, load_yaml_with_lines
+
+KINDS = ("inventory", "offers", "scenario", "case")
+# The folders of the data contract, by their last part.
+FOLDER_KINDS = {
+    "inventory": "inventory",
+    "offers": "offers",
+    "scenarios": "scenario",
+    "concurrency": "case",
+}
+YAML_SUFFIXES = (".yaml", ".yml")
+
+
+class NoReferenceData(Exception):
+    """The data folder has no usable reference data, so no file can be checked."""
+
+
+@dataclass(frozen=True)
+class Reference:
+    """What the pipeline checks references against, read from a data folder."""
+
+    data_dir: Path
+    member_states: dict[str, str]  # code -> name
+    capabilities: dict[str, str]  # code -> name
+    scenarios: tuple[validation.ScenarioReport, ...]  # accepted ones
+
+    @property
+    def invoking_states(self) -> dict[str, str]:
+        return {r.scenario["scenario_id"]: r.scenario["invoking_state"] for r in self.scenarios}
+
+
+@dataclass(frozen=True)
+class FileCheck:
+    path: Path
+    kind: str
+    rows_read: int
+    rows_accepted: int
+    rejects: list[validation.Reject]
+
+    @property
+    def clean(self) -> bool:
+        return not self.rejects
+
+
+def load_reference(data_dir: Path) -> Reference:
+    states, capabilities = loading.validate_reference(data_dir)
+    member_states = {row["code"]: row["name"] for row in states.rows}
+    codes = {row["capability_code"]: row["name"] for row in capabilities.rows}
+    if not member_states or not codes:
+        reasons = "; ".join(
+            r.reason for r in states.rejects + capabilities.rejects if r.row_number is None
+        )
+        raise NoReferenceData(
+            f"no usable reference data in {data_dir / 'reference'}"
+            + (f" ({reasons})" if reasons else "")
+        )
+    scenarios, _ = loading.validate_scenario_folder(data_dir, member_states, codes)
+    return Reference(data_dir, member_states, codes, tuple(r for r in scenarios if r.scenario))
+
+
+def guess_kind(path: Path) -> str | None:
+    """The kind of input a file is: by its folder, else by its content; None if unsure."""
+    by_folder = FOLDER_KINDS.get(path.parent.name.lower())
+    if by_folder:
+        return by_folder
+    if path.suffix.lower() in YAML_SUFFIXES:
+        return _yaml_kind(path)
+    return _table_kind(path)
+
+
+def _yaml_kind(path: Path) -> str | None:
+    try:
+        document, _ = load_yaml_with_lines(read_text_file(path))
+    except (UnreadableFile, YamlError):
+        return None
+    if isinstance(document, dict) and "requirements" in document:
+        return "scenario"
+    if isinstance(document, dict) and "scenarios" in document:
+        return "case"
+    return None
+
+
+def _table_kind(path: Path) -> str | None:
+    columns: set[str] = set()
+    for kind in ("offers", "inventory"):
+        try:
+            table = read_table(path, preferred_sheet=kind)
+        except UnreadableFile:
+            continue  # perhaps only the first sheet is unreadable: try the other name
+        if (table.sheet or "").strip().lower() == kind:
+            return kind
+        columns |= set(table.columns)
+    # A column only offers have, or only inventories have, decides.
+    if columns & (set(validation.OFFER_REQUIRED) - set(validation.INVENTORY_REQUIRED)):
+        return "offers"
+    if columns & (set(validation.INVENTORY_REQUIRED) - set(validation.OFFER_REQUIRED)):
+        return "inventory"
+    return None
+
+
+def check_file(path: Path, kind: str, reference: Reference) -> FileCheck:
+    """Validate one file as the ingest asset for its kind would."""
+    source = loading.relative_name(path, reference.data_dir)
+    states, capabilities = reference.member_states, reference.capabilities
+    if kind == "inventory":
+        report = validation.validate_inventory(
+            path, source, states, capabilities, loading.modification_date(path)
+        )
+        return FileCheck(path, kind, report.rows_read, len(report.rows), report.rejects)
+    if kind == "offers":
+        report = validation.validate_offers(
+            path, source, states, capabilities, reference.invoking_states
+        )
+        return FileCheck(path, kind, report.rows_read, len(report.rows), report.rejects)
+    if kind == "scenario":
+        return _check_scenario(path, source, reference)
+    if kind == "case":
+        report = validation.validate_case(path, source, reference.invoking_states.keys())
+        return FileCheck(path, kind, 1, int(report.case is not None), report.rejects)
+    raise ValueError(f"unknown kind of file {kind!r}; one of {', '.join(KINDS)}")
+
+
+def _check_scenario(path: Path, source: str, reference: Reference) -> FileCheck:
+    mine = validation.validate_scenario(
+        path, source, reference.member_states, reference.capabilities
+    )
+    # Ids must be unique across files: of two files with one id the pipeline uses the
+    # first in name order, so either this file or one already there would be dropped.
+    others = [r for r in reference.scenarios if r.source_file != source]
+    after = validation.dedupe_scenarios([*others, mine])
+    mine = next(r for r in after if r.source_file == source)
+    dropped = [
+        reject for r in after if r is not mine and r.scenario is None for reject in r.rejects
+    ]
+    return FileCheck(path, "scenario", 1, int(mine.scenario is not None), mine.rejects + dropped)
