@@ -1,0 +1,81 @@
+"""The gap engine without Dagster: every asset of the `gaps` group, in dependency order,
+on the staged tables of one DuckDB connection, by the very SQL files and library calls
+the assets run (pipelines/defs/gaps/assets.py). The benchmarks time it step by step.
+
+A test proves that `STEPS` is exactly the `gaps` group of the asset graph in a valid
+order, and that the tables built here equal those of a Dagster materialisation. Only
+what the assets add for the UI (row counts, previews, headlines as metadata) is left out.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+
+import duckdb
+
+from pipelines.defs.gaps.assets import CASE_COVER_SCHEMA, DRAW_SCHEMA
+from pipelines.lib import allocation, concurrency
+from pipelines.lib.warehouse import query_df, run_sql, write_frame
+
+
+def line_draws(con: duckdb.DuckDBPyConnection, params: dict) -> None:
+    """int_line_draws: the allocation of methodology §3 (lib/allocation.py)."""
+    lines = query_df(con, "select_allocation_lines", params)
+    bands = query_df(con, "select_allocation_bands", params)
+    write_frame(con, "int_line_draws", allocation.allocate(lines, bands), DRAW_SCHEMA)
+
+
+def case_cover(con: duckdb.DuckDBPyConnection, params: dict) -> None:
+    """gap_cases: the linear programs of §4 (lib/concurrency.py), then sql/gap_cases.sql."""
+    lines = con.execute("SELECT * FROM int_case_lines").df()
+    supply = con.execute("SELECT * FROM int_case_supply").df()
+    write_frame(con, "int_case_cover", concurrency.solve_cases(lines, supply), CASE_COVER_SCHEMA)
+    run_sql(con, "gap_cases", params)
+
+
+PYTHON_STEPS = {"int_line_draws": line_draws, "gap_cases": case_cover}
+# Every other step runs sql/<step>.sql.
+STEPS = (
+    "int_years",
+    "int_inventory_groups",
+    "int_supply_by_state",
+    "int_supply_bands",
+    "int_ladder_bounds",
+    "int_line_draws",
+    "gap_lines",
+    "gap_contributions",
+    "gap_capabilities",
+    "gap_roles",
+    "gap_priorities",
+    "gap_burden_sharing",
+    "int_case_lines",
+    "int_case_supply",
+    "gap_cases",
+    "gap_history",
+)
+
+
+def build_gaps(
+    con: duckdb.DuckDBPyConnection, base_year: int, horizon_years: int, run_id: str = "benchmark"
+) -> dict[str, float]:
+    """Build every gap table from the staged tables; seconds taken per step."""
+    params = {
+        "base_year": base_year,
+        "horizon_years": horizon_years,
+        "run_id": run_id,
+        "run_at": dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0),
+    }
+    seconds = {}
+    for step in STEPS:
+        started = time.perf_counter()
+        try:
+            if step in PYTHON_STEPS:
+                PYTHON_STEPS[step](con, params)
+            else:
+                run_sql(con, step, params)
+        except Exception as error:
+            error.add_note(f"in gap engine step {step}")
+            raise
+        seconds[step] = time.perf_counter() - started
+    return seconds

@@ -1,0 +1,788 @@
+"""The refresh at Union scale and beyond, measured in one run on one machine.
+
+    make bench                         # the full sweep; writes benchmarks/results/latest.json
+    python -m benchmarks.run --quick   # a smaller sweep in minutes (benchmarks/data/quick.json)
+
+Machines are noisy, so every figure is a ratio against a baseline measured in the same
+run, never an absolute time held against a number:
+
+1. gap engine vs floor: building every gap table from the staged tables (engine.py)
+   against one DuckDB scan-and-aggregate of the same staged inventory (FLOOR_SQL);
+2. gap engine vs a plain-pandas peer (peer_pandas.py), which must give the same figures;
+3. `cdp-gap refresh` end to end on the bundled data and on a generated set: wall time,
+   the share not spent in asset code (from the run's step events), peak memory;
+4. the workbook's Shortfalls sheet against a bare openpyxl write-only dump of the same
+   cells, and whether LibreOffice opens it;
+5. scaling of the gap engine from 10⁶ to 10⁷ inventory rows (linear is 10).
+
+Engine, peer and refresh each run in a fresh process, so that the peak resident memory
+of its process tree is its own. Generated data sets and warehouses are kept in
+benchmarks/data/ (git ignores it) and reused while their shape is unchanged.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import re
+import shutil
+import subprocess
+import sys
+import time
+from dataclasses import asdict, dataclass, field, replace
+from importlib.metadata import version
+from math import log10
+from pathlib import Path
+
+import duckdb
+import numpy as np
+import openpyxl
+import pandas as pd
+
+from benchmarks import peer_pandas
+from benchmarks.engine import build_gaps
+from benchmarks.generate import Shape, generate, stage
+from pipelines.lib.settings import REPO_ROOT
+
+HERE = Path(__file__).resolve().parent
+DATA = HERE / "data"
+LATEST = HERE / "results" / "latest.json"
+BUNDLED = REPO_ROOT / "data"
+
+# The least work any method must do: read every staged-inventory column the methodology
+# uses once, and aggregate.
+FLOOR_SQL = """
+SELECT capability_code, sum(quantity), sum(quantity * availability * (1 - nato_committed)),
+       max(readiness_days), bool_and(deployable_abroad), max(member_state),
+       min(available_from), max(available_until)
+FROM stg_inventory
+GROUP BY capability_code
+"""
+# The engine steps that build what the peer builds (gap_lines, gap_capabilities,
+# gap_contributions, gap_roles); a test derives the same list from the asset graph.
+PEER_STEPS = (
+    "int_years",
+    "int_inventory_groups",
+    "int_supply_by_state",
+    "int_supply_bands",
+    "int_line_draws",
+    "gap_lines",
+    "gap_contributions",
+    "gap_capabilities",
+    "gap_roles",
+)
+TARGETS = {  # key: (comparison, target)
+    "gap_vs_floor_1e7": ("<=", 3),
+    "speedup_vs_pandas_1e6": (">=", 20),
+    "peak_rss_mb_1e7": ("<=", 2048),
+    "orchestration_share_bundled": ("<=", 0.30),
+    "workbook_vs_bare_1e5": (">=", 0.5),
+    "scaling_1e7_over_1e6": ("<=", 12),
+}
+MARKING = "UNCLASSIFIED – BENCHMARK DATA"
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What one run measures. `shape` is the generated sets' shape (its rows are set per size)."""
+
+    engine_rows: tuple[int, ...]
+    peer_rows: tuple[int, ...]  # a subset of engine_rows: the peer is checked against its tables
+    refresh_rows: tuple[int, ...]  # generated sets refreshed end to end, besides `bundled`
+    workbook_rows: tuple[int, ...]
+    libreoffice_rows: int | None
+    repeats: int = 3
+    shape: Shape = field(default_factory=Shape)
+    bundled: bool = True
+    # DuckDB's; beyond it, it spills to disk. The 2 GB target less room for Python's side.
+    memory_limit: str = "1.5GB"
+
+
+PLANS = {
+    "full": Plan(
+        (10**5, 10**6, 10**7), (10**5, 10**6), (10**6,), (10**4, 10**5, 10**6), 10**5, repeats=2
+    ),
+    "quick": Plan(
+        (10**4, 10**5, 10**6),
+        (10**4, 10**5),
+        (),
+        (10**3, 10**4),
+        10**4,
+        repeats=2,
+        shape=Shape(scenarios=50, cases=5),
+    ),
+}
+
+
+def label(n: int) -> str:
+    """1e6 for 1,000,000; other numbers as they are."""
+    exponent = round(log10(n)) if n > 0 else 0
+    return f"1e{exponent}" if 10**exponent == n else str(n)
+
+
+def log(message: str) -> None:
+    print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
+# --- measuring a process ------------------------------------------------------------------
+
+
+@dataclass
+class Measured:
+    wall_s: float
+    peak_rss_mb: float  # of the whole process tree
+    at_peak: dict[str, float]  # resident MB per process name when the tree peaked
+    exit_code: int
+
+
+def measure(cmd: list[str], output: Path, env: dict | None = None) -> Measured:
+    """Run `cmd` to its end, polling the resident memory of its process tree from /proc
+    (the peak is never put below the kernel's own peak for the largest process)."""
+    with output.open("w") as out:
+        started = time.perf_counter()
+        process = subprocess.Popen(
+            cmd, stdout=out, stderr=subprocess.STDOUT, env=env, cwd=REPO_ROOT
+        )
+        peak_kb, at_peak = 0, {}
+        while True:
+            pid, status, usage = os.wait4(process.pid, os.WNOHANG)
+            if pid:
+                break
+            sample = tree_rss_kb(process.pid)
+            if sum(sample.values()) > peak_kb:
+                peak_kb, at_peak = sum(sample.values()), sample
+            time.sleep(0.05)
+        wall = time.perf_counter() - started
+    return Measured(
+        wall,
+        max(peak_kb, usage.ru_maxrss) / 1024,
+        {name: kb / 1024 for name, kb in at_peak.items()},
+        os.waitstatus_to_exitcode(status),
+    )
+
+
+def tree_rss_kb(pid: int) -> dict[str, int]:
+    """Resident memory (kB) of a process and all its descendants, summed per process name."""
+    out, todo = {}, [pid]
+    while todo:
+        p = todo.pop()
+        try:
+            name = Path(f"/proc/{p}/comm").read_text().strip()
+            status = Path(f"/proc/{p}/status").read_text()
+            for task in Path(f"/proc/{p}/task").iterdir():
+                todo += [int(c) for c in (task / "children").read_text().split()]
+        except OSError:  # gone meanwhile
+            continue
+        found = re.search(r"^VmRSS:\s+(\d+)", status, re.MULTILINE)
+        out[name] = out.get(name, 0) + (int(found.group(1)) if found else 0)
+    return out
+
+
+def in_subprocess(kind: str, work: Path, **job) -> tuple[dict, float]:
+    """Run the worker `kind` in a fresh Python process: its result and peak memory (MB)."""
+    job_file = work / f"{kind}.json"
+    job_file.write_text(json.dumps({"kind": kind, **job}))
+    output = work / f"{kind}.log"
+    done = measure([sys.executable, "-m", "benchmarks.run", "--worker", str(job_file)], output)
+    if done.exit_code:
+        return {
+            "error": f"the {kind} process exited with {done.exit_code}; see {output}"
+        }, done.peak_rss_mb
+    return json.loads(job_file.read_text())["result"], done.peak_rss_mb
+
+
+def worker(job_file: Path) -> None:
+    job = json.loads(job_file.read_text())
+    kind = job.pop("kind")
+    try:
+        result = {"engine": engine_worker, "peer": peer_worker}[kind](**job)
+    # Recorded, not raised: one failed measurement must not end the run.
+    except Exception as error:  # noqa: BLE001
+        notes = "".join(f" ({note})" for note in getattr(error, "__notes__", []))
+        result = {"error": f"{type(error).__name__}: {str(error).splitlines()[0]}{notes}"}
+    job_file.write_text(json.dumps({"kind": kind, **job, "result": result}))
+
+
+# --- 1, 2, 5: gap engine, floor and peer ------------------------------------------------------
+
+
+def connect(db: Path, memory_limit: str, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    con = duckdb.connect(str(db), read_only=read_only)
+    con.execute("SET memory_limit = $limit", {"limit": memory_limit})
+    con.execute("SET temp_directory = $dir", {"dir": str(db.parent / "spill")})
+    return con
+
+
+def staged_warehouse(data_dir: Path, db: Path, memory_limit: str) -> float:
+    """A fresh warehouse with the staged tables of a generated set; seconds taken."""
+    db.unlink(missing_ok=True)
+    started = time.perf_counter()
+    with connect(db, memory_limit) as con:
+        stage(con, data_dir)
+    return time.perf_counter() - started
+
+
+def engine_worker(
+    db: str, repeats: int, memory_limit: str, base_year: int, horizon_years: int
+) -> dict:
+    """Floor and gap engine, alternately, `repeats` times, after one warm-up scan."""
+    with connect(Path(db), memory_limit) as con:
+        con.execute(FLOOR_SQL).fetchall()
+        floor, steps = [], []
+        for _ in range(repeats):
+            started = time.perf_counter()
+            con.execute(FLOOR_SQL).fetchall()
+            floor.append(time.perf_counter() - started)
+            steps.append(build_gaps(con, base_year, horizon_years))
+    return {"floor_s": floor, "steps_s": steps}
+
+
+def peer_worker(db: str, repeats: int, base_year: int, horizon_years: int) -> dict:
+    """The pandas peer from the staged tables as DataFrames, and how far its figures are
+    from the engine's tables in the same warehouse."""
+    with duckdb.connect(db, read_only=True) as con:
+        inputs = [
+            con.execute(f"SELECT * FROM {t}").df()
+            for t in ("stg_inventory", "stg_scenarios", "stg_requirements")
+        ]
+        seconds = []
+        for _ in range(repeats):
+            started = time.perf_counter()
+            tables = peer_pandas.gaps(*inputs, base_year, horizon_years)
+            seconds.append(time.perf_counter() - started)
+        return {"peer_s": seconds, "differences": differences(tables, con)}
+
+
+# Per table: key columns, figures compared to 1e-6, labels compared exactly.
+COMPARED = {
+    "gap_lines": (
+        peer_pandas.LINE,
+        ["required", "allocated", "shortfall", "coverage"],
+        ["risk_level"],
+    ),
+    "gap_capabilities": (
+        peer_pandas.GROUP,
+        [
+            "required",
+            "allocated",
+            "shortfall",
+            "held",
+            "not_deployable",
+            "unavailable",
+            "nato_committed",
+            "too_slow",
+            "usable",
+            "shortfall_acquisition",
+            "shortfall_management",
+        ],
+        ["risk_level"],
+    ),
+    "gap_contributions": (peer_pandas.LINE + ["member_state"], ["allocated"], []),
+    "gap_roles": (
+        ["scenario_id", "year", "role"],
+        ["lines", "lines_met", "required", "allocated"],
+        [],
+    ),
+}
+
+
+def differences(peer: dict[str, pd.DataFrame], con) -> dict[str, float]:
+    """Largest absolute difference per table between the peer's figures and the engine's;
+    infinite where a row is missing on either side or a label differs."""
+    out = {}
+    for table, (keys, figures, labels) in COMPARED.items():
+        engine = con.execute(f"SELECT {', '.join(keys + figures + labels)} FROM {table}").df()
+        both = engine.merge(
+            peer[table][keys + figures + labels],
+            on=keys,
+            how="outer",
+            suffixes=("_engine", "_peer"),
+            indicator=True,
+        )
+        worst = 0.0 if (both["_merge"] == "both").all() else np.inf
+        for column in figures:
+            gap = (
+                both[f"{column}_engine"].astype(float) - both[f"{column}_peer"].astype(float)
+            ).abs()
+            worst = max(worst, float(gap.max()) if len(gap) else 0.0)
+        if any((both[f"{c}_engine"] != both[f"{c}_peer"]).any() for c in labels):
+            worst = np.inf
+        out[table] = worst
+    return out
+
+
+def engine_section(plan: Plan, sets: dict[int, Path], work: Path) -> dict:
+    out = {}
+    for rows in plan.engine_rows:
+        db = work / f"set_{label(rows)}.duckdb"
+        log(f"staging {label(rows)} inventory rows")
+        stage_s = staged_warehouse(sets[rows], db, plan.memory_limit)
+        log(f"gap engine and floor at {label(rows)} rows, best of {plan.repeats}")
+        result, peak = in_subprocess(
+            "engine",
+            work,
+            db=str(db),
+            repeats=plan.repeats,
+            memory_limit=plan.memory_limit,
+            base_year=plan.shape.base_year,
+            horizon_years=plan.shape.horizon_years,
+        )
+        entry = out[label(rows)] = {"rows": rows, "stage_s": stage_s, "peak_rss_mb": peak}
+        if "error" in result:
+            entry["error"] = result["error"]
+            continue
+        runs = result["steps_s"]
+        entry.update(
+            {
+                "floor_s": min(result["floor_s"]),
+                "engine_s": min(sum(r.values()) for r in runs),
+                "engine_same_tables_as_peer_s": min(sum(r[s] for s in PEER_STEPS) for r in runs),
+                "steps_s": {step: min(r[step] for r in runs) for step in runs[0]},
+            }
+        )
+        entry["gap_vs_floor"] = entry["engine_s"] / entry["floor_s"]
+        # The one step whose work grows with the inventory: it reads every staged row.
+        entry["inventory_step_vs_floor"] = (
+            entry["steps_s"]["int_inventory_groups"] / entry["floor_s"]
+        )
+    return out
+
+
+def peer_section(plan: Plan, engine: dict, work: Path) -> dict:
+    out = {}
+    for rows in plan.peer_rows:
+        mine = engine[label(rows)]
+        if "error" in mine:
+            out[label(rows)] = {
+                "rows": rows,
+                "error": "not run: the gap engine failed at this size",
+            }
+            continue
+        log(f"pandas peer at {label(rows)} rows, best of {plan.repeats}")
+        result, peak = in_subprocess(
+            "peer",
+            work,
+            db=str(work / f"set_{label(rows)}.duckdb"),
+            repeats=plan.repeats,
+            base_year=plan.shape.base_year,
+            horizon_years=plan.shape.horizon_years,
+        )
+        entry = out[label(rows)] = {"rows": rows, "peak_rss_mb": peak}
+        if "error" in result:
+            entry["error"] = result["error"]
+            continue
+        entry["peer_s"] = min(result["peer_s"])
+        entry.update(
+            {
+                "speedup": entry["peer_s"] / mine["engine_same_tables_as_peer_s"],
+                "speedup_whole_engine": entry["peer_s"] / mine["engine_s"],
+                "max_difference": result["differences"],
+                "same_figures": all(d <= 1e-6 for d in result["differences"].values()),
+            }
+        )
+    return out
+
+
+# --- 3: refresh end to end -----------------------------------------------------------------
+
+
+def refresh(data_dir: Path, work: Path, shape: Shape) -> dict:
+    """`cdp-gap refresh` as `make run` runs it (a persistent DAGSTER_HOME), in a fresh folder."""
+    shutil.rmtree(work, ignore_errors=True)
+    home = work / "dagster_home"
+    home.mkdir(parents=True)
+    shutil.copy(REPO_ROOT / "dagster.yaml", home)
+    env = {
+        **os.environ,
+        "DAGSTER_HOME": str(home),
+        "CDP_DATA_DIR": str(data_dir),
+        "CDP_WAREHOUSE": str(work / "warehouse.duckdb"),
+        "CDP_REPORTS_DIR": str(work / "reports"),
+        "CDP_BASE_YEAR": str(shape.base_year),
+        "CDP_HORIZON_YEARS": str(shape.horizon_years),
+    }
+    output = work / "refresh.log"
+    done = measure([str(Path(sys.executable).with_name("cdp-gap")), "refresh"], output, env)
+    if done.exit_code:
+        return {"error": f"cdp-gap refresh exited with {done.exit_code}; see {output}"}
+    run_id = re.search(r"\(run ([0-9a-f-]{36})\)", output.read_text()).group(1)
+    steps = step_times(home, run_id)
+    code = sum(s["code"] for s in steps.values())
+    return {
+        "wall_s": done.wall_s,
+        "asset_code_s": code,
+        "in_steps_s": sum(s["step"] for s in steps.values()),
+        "orchestration_share": 1 - code / done.wall_s,
+        "peak_rss_mb": done.peak_rss_mb,
+        "at_peak_mb": done.at_peak,
+        "steps": len(steps),
+        "slowest_steps_s": dict(
+            sorted(((k, s["code"]) for k, s in steps.items()), key=lambda kv: -kv[1])[:8]
+        ),
+    }
+
+
+def step_times(home: Path, run_id: str) -> dict[str, dict[str, float]]:
+    """Per step of a run, from its event log: `step` from start to success, and `code`, the
+    asset (or check) code: from start to its first output, before Dagster records it."""
+    from dagster import DagsterInstance
+
+    with DagsterInstance.from_config(str(home)) as instance:
+        records = instance.all_logs(run_id)
+    marks: dict[str, dict[str, float]] = {}
+    for record in records:
+        if record.step_key and record.dagster_event:
+            kind = record.dagster_event.event_type_value
+            step = marks.setdefault(record.step_key, {})
+            if kind == "STEP_START":
+                step["start"] = record.timestamp
+            elif kind == "STEP_OUTPUT":
+                step.setdefault("output", record.timestamp)
+            elif kind in ("STEP_SUCCESS", "STEP_FAILURE"):
+                step["end"] = record.timestamp
+    return {
+        key: {"code": m.get("output", m["end"]) - m["start"], "step": m["end"] - m["start"]}
+        for key, m in marks.items()
+        if "start" in m and "end" in m
+    }
+
+
+def refresh_section(plan: Plan, sets: dict[int, Path], work: Path) -> dict:
+    todo = ([("bundled", BUNDLED)] if plan.bundled else []) + [
+        (label(r), sets[r]) for r in plan.refresh_rows
+    ]
+    out = {}
+    for name, data_dir in todo:
+        log(f"cdp-gap refresh on the {name} data set")
+        out[name] = refresh(data_dir, work / f"refresh_{name}", plan.shape)
+    return out
+
+
+# --- 4: workbook ---------------------------------------------------------------------------
+
+
+def shortfall_rows(n: int, seed: int = 0) -> pd.DataFrame:
+    """`n` rows shaped like sql/report_shortfalls.sql, the Shortfalls sheet's query."""
+    rng = np.random.default_rng(seed)
+    required = rng.integers(1, 500, n).astype(float)
+    allocated = np.round(required * rng.uniform(0, 1, n), 3)
+    shortfall = required - allocated
+    acquisition = np.round(shortfall * rng.uniform(0, 1, n), 3)
+    return pd.DataFrame(
+        {
+            "scenario_id": [f"SYN-{k:04d}" for k in rng.integers(1, 201, n)],
+            "roles": rng.choice(
+                ["border security", "domestic support", "border security; domestic support"], n
+            ),
+            "capability_code": [f"BS.SYN.C{k:04d}" for k in rng.integers(0, 120, n)],
+            "capability_name": [f"Synthetic capability {k}" for k in rng.integers(0, 120, n)],
+            "required": required,
+            "allocated": allocated,
+            "shortfall": shortfall,
+            "coverage": allocated / required,
+            "risk_level": rng.choice(["low", "moderate", "significant", "high"], n),
+            "shortfall_acquisition": acquisition,
+            "shortfall_management": shortfall - acquisition,
+            "closes_in_year": pd.Series(
+                np.where(rng.random(n) < 0.5, rng.integers(2027, 2037, n), np.nan)
+            ).astype("Int64"),
+        }
+    )
+
+
+def bare_dump(frame: pd.DataFrame, path: Path) -> None:
+    """The baseline: the same cells through openpyxl's write-only mode, nothing else."""
+    book = openpyxl.Workbook(write_only=True)
+    sheet = book.create_sheet("Shortfalls")
+    sheet.append(list(frame.columns))
+    for row in frame.astype(object).where(frame.notna(), None).itertuples(index=False, name=None):
+        sheet.append(row)
+    book.save(path)
+
+
+def project_writer():
+    """The project's Shortfalls-sheet writer (pipelines/lib/workbook.py) as write(frame, path),
+    each row linked to a Contributions row as in the report; None while it does not exist."""
+    try:
+        from pipelines.lib import workbook
+        from pipelines.lib.publish import RunInfo
+    except ImportError:
+        return None
+    if not hasattr(workbook, "_shortfalls"):
+        return None
+
+    def write(frame: pd.DataFrame, path: Path) -> None:
+        run = RunInfo("benchmark", dt.datetime(2026, 1, 1), MARKING, 2026, 10)
+        report = workbook.ReportBook(MARKING)
+        links = {
+            key: workbook.row_link("Contributions", i)
+            for i, key in enumerate(zip(frame.scenario_id, frame.capability_code))
+        }
+        workbook._shortfalls(report, frame, links, run)
+        report.save(path)
+
+    return write
+
+
+def opens_in_libreoffice(path: Path, sheet: str, work: Path) -> dict:
+    """Convert `sheet` of the workbook to CSV with headless LibreOffice; the rows it read."""
+    soffice = shutil.which("soffice")
+    if soffice is None:
+        return {"opens": None, "note": "LibreOffice (soffice) not found"}
+    book = openpyxl.load_workbook(path, read_only=True)
+    index = book.sheetnames.index(sheet) + 1
+    book.close()
+    out = work / "libreoffice"
+    shutil.rmtree(out, ignore_errors=True)
+    started = time.perf_counter()
+    subprocess.run(
+        [
+            soffice,
+            f"-env:UserInstallation={(work / 'libreoffice_profile').as_uri()}",
+            "--headless",
+            "--convert-to",
+            f"csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,{index}",
+            "--outdir",
+            str(out),
+            str(path),
+        ],
+        capture_output=True,
+        timeout=900,
+        check=False,
+    )
+    converted = sorted(out.glob("*.csv"))
+    rows = sum(1 for _ in converted[0].open(encoding="utf-8")) if converted else 0
+    return {
+        "opens": bool(converted) and rows > 0,
+        "csv_lines": rows,
+        "seconds": time.perf_counter() - started,
+    }
+
+
+def workbook_section(plan: Plan, work: Path) -> dict:
+    writers = {"bare": bare_dump, "project": project_writer()}
+    out = {}
+    for rows in plan.workbook_rows:
+        frame = shortfall_rows(rows)
+        entry = {"rows": rows}
+        # Best of `repeats`, the writers alternating; a 10⁶-row sheet takes minutes: once.
+        for _ in range(plan.repeats if rows < 10**6 else 1):
+            for name, write in writers.items():
+                if write is None:
+                    entry[f"{name}_rows_per_s"] = "pending"
+                    continue
+                log(f"workbook: {name} Shortfalls sheet, {label(rows)} rows")
+                path = work / f"shortfalls_{name}_{label(rows)}.xlsx"
+                started = time.perf_counter()
+                write(frame, path)
+                rate = rows / (time.perf_counter() - started)
+                entry[f"{name}_rows_per_s"] = max(rate, entry.get(f"{name}_rows_per_s", 0))
+        for name, write in writers.items():
+            if write is not None and rows == plan.libreoffice_rows:
+                log(f"LibreOffice opens the {name} workbook at {label(rows)} rows?")
+                path = work / f"shortfalls_{name}_{label(rows)}.xlsx"
+                entry[f"{name}_libreoffice"] = opens_in_libreoffice(path, "Shortfalls", work)
+        project, bare = entry["project_rows_per_s"], entry["bare_rows_per_s"]
+        entry["project_vs_bare"] = "pending" if project == "pending" else project / bare
+        out[label(rows)] = entry
+    return out
+
+
+# --- the run ------------------------------------------------------------------------------
+
+
+def run(plan: Plan, work: Path = DATA) -> dict:
+    work.mkdir(parents=True, exist_ok=True)
+    started = time.perf_counter()
+    sets = {}
+    for rows in sorted({*plan.engine_rows, *plan.refresh_rows}):
+        log(f"data set with {label(rows)} inventory rows")
+        sets[rows] = generate(work / f"set_{label(rows)}", replace(plan.shape, rows=rows))
+    engine = engine_section(plan, sets, work)
+    results = {
+        "engine": engine,
+        "peer": peer_section(plan, engine, work),
+        "refresh": refresh_section(plan, sets, work),
+        "workbook": workbook_section(plan, work),
+    }
+    summary = headline(results)
+    return {
+        **summary,
+        "targets": {
+            key: {"target": f"{op} {target}", "met": met(summary[key], op, target)}
+            for key, (op, target) in TARGETS.items()
+        },
+        "machine": machine(),
+        "versions": versions(),
+        "plan": asdict(plan),
+        "run_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "total_s": time.perf_counter() - started,
+        **results,
+    }
+
+
+def met(value, op: str, target: float) -> bool | None:
+    """Whether a headline figure meets its target; None while it was not measured."""
+    if not isinstance(value, (int, float)):
+        return None
+    return value <= target if op == "<=" else value >= target
+
+
+def headline(r: dict) -> dict:
+    def get(section, size, key):
+        return r[section].get(size, {}).get(key)
+
+    large, mid = get("engine", "1e7", "engine_s"), get("engine", "1e6", "engine_s")
+    return {
+        "gap_vs_floor_1e7": get("engine", "1e7", "gap_vs_floor"),
+        "speedup_vs_pandas_1e6": get("peer", "1e6", "speedup"),
+        "peak_rss_mb_1e7": get("engine", "1e7", "peak_rss_mb"),
+        "orchestration_share_bundled": get("refresh", "bundled", "orchestration_share"),
+        "workbook_vs_bare_1e5": get("workbook", "1e5", "project_vs_bare"),
+        "scaling_1e7_over_1e6": large / mid if large and mid else None,
+    }
+
+
+def machine() -> dict:
+    memory_kb = int(re.search(r"MemTotal:\s+(\d+)", Path("/proc/meminfo").read_text()).group(1))
+    cpu = re.search(r"model name\s*:\s*(.+)", Path("/proc/cpuinfo").read_text())
+    return {
+        "cores": os.cpu_count(),
+        "memory_gb": round(memory_kb / 1024**2, 1),
+        "cpu": cpu.group(1).strip() if cpu else platform.processor(),
+        "system": platform.platform(),
+        "load_average_at_end": os.getloadavg(),
+    }
+
+
+def versions() -> dict:
+    packages = ("duckdb", "pandas", "numpy", "scipy", "dagster", "openpyxl")
+    return {"python": platform.python_version(), **{p: version(p) for p in packages}}
+
+
+def table(r: dict) -> str:
+    """The results as a markdown table, one line per measurement."""
+    lines = [
+        "| measurement | size | value | baseline | ratio | target |",
+        "|---|---|---|---|---|---|",
+    ]
+
+    def add(measurement, size, value="", baseline="", ratio="", key=None):
+        lines.append(
+            f"| {measurement} | {size} | {value} | {baseline} | {ratio} | {_target(r, key)} |"
+        )
+
+    for size, e in r["engine"].items():
+        if "error" in e:
+            add("gap engine vs floor", size, f"failed: {e['error']}")
+        else:
+            add(
+                "gap engine vs floor",
+                size,
+                f"{e['engine_s']:,.2f} s",
+                f"{e['floor_s']:.3f} s",
+                f"{e['gap_vs_floor']:,.1f}×",
+                "gap_vs_floor_1e7" if size == "1e7" else None,
+            )
+            add(
+                "… its one inventory-sized step (int_inventory_groups) vs floor",
+                size,
+                f"{e['steps_s']['int_inventory_groups']:.3f} s",
+                f"{e['floor_s']:.3f} s",
+                f"{e['inventory_step_vs_floor']:.1f}×",
+            )
+    for size, p in r["peer"].items():
+        if "error" in p:
+            add("pandas peer vs gap engine", size, f"failed: {p['error']}")
+            continue
+        same = "same figures" if p["same_figures"] else f"DIFFERENT figures: {p['max_difference']}"
+        add(
+            f"pandas peer vs gap engine on the same tables, speed-up ({same})",
+            size,
+            f"{p['peer_s']:,.2f} s",
+            f"{r['engine'][size]['engine_same_tables_as_peer_s']:,.2f} s",
+            f"{p['speedup']:,.2f}×",
+            "speedup_vs_pandas_1e6" if size == "1e6" else None,
+        )
+    for size, e in r["engine"].items():
+        add(
+            f"gap engine peak memory, process tree (DuckDB limit {r['plan']['memory_limit']})",
+            size,
+            f"{e['peak_rss_mb']:,.0f} MB",
+            key="peak_rss_mb_1e7" if size == "1e7" else None,
+        )
+    if r["scaling_1e7_over_1e6"] is not None:
+        add(
+            "gap engine scaling, time(1e7) / time(1e6)",
+            "1e6 → 1e7",
+            ratio=f"{r['scaling_1e7_over_1e6']:.2f}",
+            key="scaling_1e7_over_1e6",
+        )
+    for name, f in r["refresh"].items():
+        if "error" in f:
+            add("refresh end to end", name, f"failed: {f['error']}")
+            continue
+        largest = max(f["at_peak_mb"].items(), key=lambda kv: kv[1], default=("", 0))
+        add(
+            f"refresh end to end: outside asset code (peak {f['peak_rss_mb']:,.0f} MB, "
+            f"{largest[1]:,.0f} MB of it {largest[0]})",
+            name,
+            f"{f['wall_s'] - f['asset_code_s']:,.1f} s",
+            f"{f['wall_s']:,.1f} s wall",
+            f"{f['orchestration_share']:.0%}",
+            "orchestration_share_bundled" if name == "bundled" else None,
+        )
+    for size, w in r["workbook"].items():
+        project, bare, ratio = w["project_rows_per_s"], w["bare_rows_per_s"], w["project_vs_bare"]
+        opened = w.get("project_libreoffice", w.get("bare_libreoffice"))
+        note = f"; opens in LibreOffice: {'yes' if opened['opens'] else 'NO'}" if opened else ""
+        add(
+            f"workbook Shortfalls sheet, rows/s{note}",
+            size,
+            project if project == "pending" else f"{project:,.0f}",
+            f"{bare:,.0f} (bare dump)",
+            ratio if ratio == "pending" else f"{ratio:.2f}",
+            "workbook_vs_bare_1e5" if size == "1e5" else None,
+        )
+    return "\n".join(lines)
+
+
+def _target(r: dict, key: str | None) -> str:
+    if key is None:
+        return ""
+    met = r["targets"][key]["met"]
+    return (
+        f"{r['targets'][key]['target']}: {'met' if met else 'pending' if met is None else 'missed'}"
+    )
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(
+        prog="python -m benchmarks.run", description=__doc__.split("\n\n")[0]
+    )
+    parser.add_argument("--quick", action="store_true", help="a smaller sweep in a few minutes")
+    parser.add_argument(
+        "--out",
+        type=Path,
+        help="where the JSON goes (default: results/latest.json, or data/quick.json with --quick)",
+    )
+    parser.add_argument("--worker", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.worker:
+        return worker(args.worker)
+    results = run(PLANS["quick" if args.quick else "full"])
+    out = args.out or (DATA / "quick.json" if args.quick else LATEST)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(results, indent=2) + "\n")
+    print(table(results))
+    print(
+        f"\n{results['machine']['cores']} cores, {results['machine']['memory_gb']} GB; "
+        f"took {results['total_s'] / 60:.1f} min; written to {out}"
+    )
+
+
+if __name__ == "__main__":
+    main()
