@@ -3,11 +3,16 @@
 Within a single scenario eligibility is nested and the greedy of :mod:`allocation` is
 optimal. Across scenarios it is not: a row that is not deployable abroad serves only
 the scenarios its own state invokes, so two lines with the same deadline may accept
-different rows. Each (case, year, capability) is therefore solved as a transportation
-linear program with HiGHS, lexicographically: maximise what essential lines receive;
-holding that, maximise important; holding both, maximise desirable. The totals per
-criticality are unique even where the split over lines is not, and only they are
-reported.
+different rows. Each (case, year, capability) is therefore a transportation linear
+program, solved lexicographically: maximise what essential lines receive; holding that,
+maximise important; holding both, maximise desirable. The totals per criticality are
+unique even where the split over lines is not, and only they are reported.
+
+The LP is not handed to a solver: its structure (stocks reach lines by a readiness
+threshold, within a state or everywhere) makes its optimum a minimum over a few
+thresholds (:func:`_reach`), and the lexicographic tiers follow from it exactly
+(:func:`_solve`). The tests hold this to HiGHS (``scipy.optimize.linprog``) on
+random problems; in a benchmark it was 12,000 HiGHS calls and ~16 s at Union scale.
 
 Before solving, the problem is reduced to what the LP can tell apart: lines with the
 same (invoking state, criticality, max_readiness_days) accept the same rows, and rows
@@ -25,7 +30,6 @@ from math import fsum
 
 import numpy as np
 import pandas as pd
-from scipy.optimize import linprog
 
 from .allocation import CRITICALITIES, CRITICALITY_RANK, criticality_rank, group_codes, runs
 
@@ -75,55 +79,58 @@ def _serves(home: str | None, readiness: int, pool: Pool) -> bool:
 
 
 def _solve(lines: tuple[Pool, ...], supply: tuple[Stock, ...]) -> dict[str, float]:
-    """The lexicographic LP over x[stock, pool] ≥ 0: Σ over pools ≤ capacity, Σ over
-    stocks ≤ required, one solve per criticality present, best first."""
-    ranks = sorted({pool[0] for pool in lines})
-    covered = {CRITICALITIES[k]: 0.0 for k in ranks}
-    pairs = [
-        (i, l)
-        for i, (home, readiness, _) in enumerate(supply)
-        for l, pool in enumerate(lines)
-        if _serves(home, readiness, pool)
-    ]
-    if not pairs:
-        return covered
+    """Covered per criticality, best first: what the first tier can receive, then what
+    the first two can receive together less what the first already holds, and so on.
 
-    # Work in units of the largest requirement so HiGHS's absolute tolerances are relative.
-    scale = max(p[3] for p in lines)
-    # Reduced problems are small (rows ≤ states × readiness values), where a dense matrix
-    # costs less to build and hand over than a sparse one. One spare row per tier holds
-    # the tiers already solved.
-    n_rows = len(supply) + len(lines)
-    a_ub = np.zeros((n_rows + len(ranks), len(pairs)))
-    for v, (i, l) in enumerate(pairs):
-        a_ub[i, v] = a_ub[len(supply) + l, v] = 1.0
-    b_ub = np.zeros(n_rows + len(ranks))
-    b_ub[:n_rows] = np.array([s[2] for s in supply] + [p[3] for p in lines]) / scale
-    rank_of = np.array([lines[l][0] for _, l in pairs])
-
-    for k in ranks:
-        gain = (rank_of == k).astype(np.float64)
-        if not gain.any():
-            continue
-        res = linprog(-gain, A_ub=a_ub[:n_rows], b_ub=b_ub[:n_rows], bounds=(0, None),
-                      method="highs")
-        if res.status != 0:
-            raise RuntimeError(f"HiGHS failed on a concurrency sub-problem: {res.message}")
-        x = res.x
-        # Hold this tier at its optimum, less a hair so the next solve stays feasible. The
-        # hair is relative to the tier and far below the 1e-9 of §5: what later tiers can
-        # gain through it is noise that reads as zero shortfall, never as a gap.
-        a_ub[n_rows] = -gain
-        b_ub[n_rows] = res.fun * (1 - 1e-12)
-        n_rows += 1
-
-    # Totals from the last solution, one feasible allocation, so that no sum of tiers
-    # can exceed what the inventory holds.
-    for k in ranks:
-        required = fsum(p[3] for p in lines if p[0] == k)
-        got = fsum(x[rank_of == k]) * scale
-        covered[CRITICALITIES[k]] = min(max(got, 0.0), required)
+    The sets of totals that one inventory can deliver to the pools form a polymatroid
+    (Gale's supply–demand theorem: a delivery is feasible if and only if no set of
+    pools receives more than the most the network can send it), and on a polymatroid
+    the lexicographic optimum over a chain of sets is tight on every set of the chain.
+    So tier k covers ``reach(tiers ≤ k) − reach(tiers < k)``: the lexicographic LP's
+    optimum, without its tolerances.
+    """
+    covered = {}
+    held = 0.0
+    for rank in sorted({pool[0] for pool in lines}):
+        reach = _reach(tuple(pool for pool in lines if pool[0] <= rank), supply)
+        required = fsum(pool[3] for pool in lines if pool[0] == rank)
+        covered[CRITICALITIES[rank]] = min(max(reach - held, 0.0), required)
+        held = reach
     return covered
+
+
+def _reach(pools: tuple[Pool, ...], supply: tuple[Stock, ...]) -> float:
+    """The most ``supply`` can deliver to ``pools`` together: the transportation LP's
+    optimum, found as its dual, the cheapest cut (max-flow min-cut).
+
+    A cut leaves some pools unserved (paying their requirement) and takes away every
+    stock that could reach the others (paying its capacity). Stocks reach pools by
+    readiness threshold, so within one state it is enough to choose a threshold D: the
+    state's pools due later than D are cut, its home-only stocks ready by D are taken.
+    Shared stocks are taken up to the highest threshold T of any state. The cheapest
+    cut is therefore min over T of shared(≤ T) + Σ per state of its cheapest D ≤ T,
+    with "no threshold" (cut every pool) as the first candidate.
+    """
+    deadlines = sorted({pool[1] for pool in pools})
+    states = sorted({pool[2] for pool in pools})
+    per_threshold: list[list[float]] = [[] for _ in deadlines]
+    for state in states:
+        own = [(days, required) for _rank, days, pool_state, required in pools
+               if pool_state == state]
+        home = [(readiness, capacity) for owner, readiness, capacity in supply
+                if owner == state]
+        cheapest = fsum(required for _days, required in own)
+        for j, threshold in enumerate(deadlines):
+            cost = fsum([required for days, required in own if days > threshold]
+                        + [capacity for readiness, capacity in home if readiness <= threshold])
+            cheapest = min(cheapest, cost)
+            per_threshold[j].append(cheapest)
+    candidates = [fsum(pool[3] for pool in pools)]
+    for j, threshold in enumerate(deadlines):
+        shared = [capacity for owner, readiness, capacity in supply
+                  if owner is None and readiness <= threshold]
+        candidates.append(fsum(shared + per_threshold[j]))
+    return min(candidates)
 
 
 def solve_cases(lines: pd.DataFrame, supply: pd.DataFrame) -> pd.DataFrame:

@@ -1,4 +1,5 @@
-"""Concurrency cases (methodology §4): the lexicographic transportation LP."""
+"""Concurrency cases (methodology §4): the lexicographic transportation LP, held to
+HiGHS on random problems."""
 
 from __future__ import annotations
 
@@ -154,6 +155,31 @@ def test_several_scenarios_equal_an_unreduced_lp(raw_lines, supply):
         assert close(got[criticality], expected[criticality], scale)
         required = sum(line[4] for line in lines if line[2] == criticality)
         assert 0 <= got[criticality] <= required
+
+
+WIDE_STATES = ["FI", "SE", "PL", "EE", "LV"]
+
+
+@settings(max_examples=300, derandomize=True, deadline=None, database=None)
+@given(
+    st.lists(st.tuples(st.sampled_from(["S1", "S2", "S3", "S4", "S5"]), line_st),
+             min_size=1, max_size=14),
+    st.lists(
+        st.tuples(st.sampled_from(WIDE_STATES), st.booleans(), st.sampled_from(DAYS + [90]),
+                  st.floats(0.1, 25, allow_nan=False)),
+        max_size=16,
+    ),
+)
+def test_wider_cases_equal_an_unreduced_lp(raw_lines, supply):
+    """Five scenarios, two of them invoked by the same state, over five states' stock:
+    the closed form must agree with HiGHS on every tier."""
+    invoking = {"S1": "FI", "S2": "SE", "S3": "EE", "S4": "FI", "S5": "LV"}
+    lines = [(s, invoking[s], c, d, p) for s, (c, d, p) in raw_lines]
+    got = solve_group(lines, supply)
+    expected = unreduced_lp(lines, supply)
+    scale = sum(line[4] for line in lines)
+    for criticality in expected:
+        assert close(got[criticality], expected[criticality], scale)
 
 
 # --- the batch form -----------------------------------------------------------------------
