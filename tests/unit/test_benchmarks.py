@@ -148,6 +148,7 @@ def test_the_benchmark_runs_end_to_end_at_a_tiny_size(tmp_path):
     refreshed = results["refresh"][size]
     assert 0 < refreshed["asset_code_s"] < refreshed["wall_s"]
     assert results["workbook"]["20"]["bare_rows_per_s"] > 0
+    assert results["workbook"]["20"]["styled_rows_per_s"] > 0
     assert run.table(results).count("\n") >= 5
     json.dumps(results)
 
