@@ -5,6 +5,7 @@ accepts, that the benchmarked engine is the pipeline's own, and that the peer ag
 from __future__ import annotations
 
 import json
+import sys
 from dataclasses import replace
 
 import duckdb
@@ -161,3 +162,16 @@ def test_libreoffice_reads_every_row_of_a_dumped_sheet(tmp_path):
     if opened["opens"] is None:
         pytest.skip(opened["note"])
     assert opened == {**opened, "opens": True, "csv_lines": 31}
+
+
+def test_a_child_is_measured_at_its_own_size_not_its_parents(tmp_path):
+    """Linux starts a forked child's ru_maxrss at the parent's size: the benchmark process
+    holds a staged warehouse, and its children must not be charged for it."""
+    parent = bytearray(400 * 1024 * 1024)
+    parent[:: 4096] = b"\1" * len(range(0, len(parent), 4096))
+    child = ("x = bytearray(100 * 1024 * 1024); x[::4096] = b'1' * len(x[::4096]); "
+             "import time; time.sleep(0.3)")
+    done = run.measure([sys.executable, "-c", child], tmp_path / "child.log")
+    assert done.exit_code == 0
+    assert 100 <= done.peak_rss_mb < 250, done
+    del parent
