@@ -20,6 +20,7 @@ class CdpSettings(ConfigurableResource):
     base_year: int
     horizon_years: int
     marking: str
+    archive_keep: int = 30  # complete report sets kept in archive/; 0 keeps all
 
     @classmethod
     def from_settings(cls, s: Settings) -> CdpSettings:
@@ -29,6 +30,7 @@ class CdpSettings(ConfigurableResource):
             base_year=s.base_year,
             horizon_years=s.horizon_years,
             marking=s.marking,
+            archive_keep=s.archive_keep,
         )
 
     @property

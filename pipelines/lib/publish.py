@@ -7,6 +7,11 @@ Under `CDP_REPORTS_DIR`:
                         marks the set complete
     latest/             a copy of the newest complete set
 
+The archive keeps the newest `CDP_ARCHIVE_KEEP` complete sets (`prune_archive`): a set is
+~40 MB (plotly.js is inlined in every page so that each works alone, offline), and the
+nightly refresh would otherwise fill a disk within a year. The figures themselves stay in
+the warehouse (`gap_history`).
+
 A file is written under a temporary name in its final folder, flushed to disk, then
 moved into place with `os.replace`: a reader sees the old file or the new one, whole,
 even if the writer is killed mid-write. `latest/` is a real folder that other published
@@ -154,6 +159,30 @@ def publish_latest(reports_dir: str | Path, run_id: str) -> Path:
     for relative in sorted(before - now):
         (latest / relative).unlink(missing_ok=True)
     return latest
+
+
+def prune_archive(reports_dir: str | Path, keep: int, current_run_id: str) -> list[str]:
+    """Delete all but the newest `keep` complete sets from the archive (0 keeps all);
+    returns the run ids removed, oldest first.
+
+    Newest by the run time in each manifest. Only complete sets are candidates: a folder
+    without a manifest may belong to a run still writing, or be evidence of one that
+    failed, and is left for a person to look at. The current run is never removed.
+    """
+    if keep <= 0:
+        return []
+    archive = Path(reports_dir) / ARCHIVE
+    complete = []
+    for folder in archive.iterdir() if archive.is_dir() else ():
+        manifest = folder / MANIFEST
+        if folder.is_dir() and _RUN_ID.fullmatch(folder.name) and manifest.is_file():
+            run_at = json.loads(manifest.read_text(encoding="utf-8")).get("run_at", "")
+            complete.append((run_at, folder.name))
+    complete.sort()
+    removed = [run_id for _, run_id in complete[:-keep] if run_id != current_run_id]
+    for run_id in removed:
+        shutil.rmtree(archive / run_id)
+    return removed
 
 
 def _copy(source: Path, target: Path) -> None:

@@ -23,6 +23,7 @@ class Settings:
     base_year: int
     horizon_years: int
     marking: str
+    archive_keep: int = 30
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:
@@ -35,6 +36,7 @@ class Settings:
             base_year=_int(env, "CDP_BASE_YEAR", dt.date.today().year, 1900, 2200),
             horizon_years=_int(env, "CDP_HORIZON_YEARS", 10, 0, 100),
             marking=env.get("CDP_MARKING") or DEFAULT_MARKING,
+            archive_keep=_int(env, "CDP_ARCHIVE_KEEP", 30, 0, 100_000),
         )
 
     @property

@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import json
 import re
+import shutil
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
@@ -84,7 +85,7 @@ def sample(data: DataDir) -> None:
                     ["FI-X", "DK", INF, 4, 40, "slow"]])
 
 
-def materialise(data: DataDir, root: Path, selection=None) -> Run:
+def materialise(data: DataDir, root: Path, selection=None, archive_keep: int = 30) -> Run:
     from dagster import materialize
 
     from pipelines.definitions import defs
@@ -93,7 +94,7 @@ def materialise(data: DataDir, root: Path, selection=None) -> Run:
 
     settings = Settings(data_dir=data.root, warehouse=root / "warehouse.duckdb",
                         reports_dir=root / "reports", base_year=BASE_YEAR,
-                        horizon_years=HORIZON, marking=MARKING)
+                        horizon_years=HORIZON, marking=MARKING, archive_keep=archive_keep)
     result = materialize([*defs.assets, *defs.asset_checks], resources=build_resources(settings),
                          selection=selection, raise_on_error=False)
     return Run(result, settings.warehouse)
@@ -437,3 +438,29 @@ def test_latest_holds_the_newest_complete_set(reported):
     assert metadata["workbook"].value == str(latest / publish.WORKBOOK)
     headline = reported.metadata("report_workbook")["headline"].value
     assert "requirement lines met" in headline
+
+
+def test_publishing_cuts_the_archive_to_the_newest_sets(reported, tmp_path):
+    """A third refresh of the reports, with CDP_ARCHIVE_KEEP=2: the oldest set goes, the
+    newest two stay whole, latest/ holds the new one."""
+    from dagster import AssetSelection
+
+    shutil.copy(reported.root / "warehouse.duckdb", tmp_path / "warehouse.duckdb")
+    shutil.copytree(reported.reports, tmp_path / "reports")
+    reports = AssetSelection.assets("report_workbook", "report_charts", "report_publication")
+    third = materialise(reported.data, tmp_path, selection=reports, archive_keep=2)
+    assert third.result.success
+
+    archive = tmp_path / "reports" / publish.ARCHIVE
+    kept = {third.result.run_id, reported.run.result.run_id}
+    complete = {p.name for p in archive.iterdir() if (p / publish.MANIFEST).is_file()}
+    assert complete == kept
+    # Folders of runs that never published (other tests' partial runs) are left alone.
+    unpublished = {p.name for p in (reported.reports / publish.ARCHIVE).iterdir()
+                   if not (p / publish.MANIFEST).is_file()}
+    assert unpublished <= {p.name for p in archive.iterdir()}
+    assert all(publish.verify(archive / run_id) == [] for run_id in kept)
+    manifest = json.loads((tmp_path / "reports" / publish.LATEST / publish.MANIFEST).read_text())
+    assert manifest["run_id"] == third.result.run_id
+    metadata = third.result.asset_materializations_for_node("report_publication")[0].metadata
+    assert (metadata["archive_keep"].value, metadata["archive_pruned"].value) == (2, 1)

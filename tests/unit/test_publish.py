@@ -99,3 +99,36 @@ def test_latest_holds_the_newest_set_and_leaves_other_files_alone(tmp_path):
     assert (tmp_path / "archive" / "run-1" / publish.WORKBOOK).read_text() == "workbook one"
     assert publish.verify(tmp_path / "archive" / "run-1") == []
     assert not [p for p in latest.rglob(".*")]  # no temporary files left behind
+
+
+def published_at(reports, run_id: str, day: int):
+    folder = publish.run_folder(reports, run_id)
+    publish.write_text(folder / publish.WORKBOOK, run_id)
+    when = publish.RunInfo(run_id, dt.datetime(2026, 3, day, 2, 0, 0), "TEST MARKING", 2026, 10)
+    publish.write_manifest(folder, when)
+    return folder
+
+
+def test_the_archive_keeps_the_newest_complete_sets(tmp_path):
+    reports = tmp_path / "reports"
+    # Names sort against time: the order must come from the manifests.
+    for day, run_id in enumerate(["run-d", "run-c", "run-b", "run-a"], start=1):
+        published_at(reports, run_id, day)
+    unfinished = publish.run_folder(reports, "run-failed")
+    publish.write_text(unfinished / publish.WORKBOOK, "half a set")
+
+    assert publish.prune_archive(reports, 0, "run-a") == []
+    assert publish.prune_archive(reports, 2, "run-a") == ["run-d", "run-c"]
+    archive = reports / publish.ARCHIVE
+    assert sorted(p.name for p in archive.iterdir()) == ["run-a", "run-b", "run-failed"]
+    assert publish.verify(archive / "run-a") == []
+    assert publish.prune_archive(reports, 2, "run-a") == []
+
+
+def test_the_current_run_is_never_pruned(tmp_path):
+    reports = tmp_path / "reports"
+    published_at(reports, "run-new", 2)
+    published_at(reports, "run-rerun-of-old-data", 1)  # its manifest says an earlier time
+    assert publish.prune_archive(reports, 1, "run-rerun-of-old-data") == []
+    assert publish.prune_archive(reports, 1, "run-new") == ["run-rerun-of-old-data"]
+    assert publish.prune_archive(tmp_path / "nothing yet", 3, "run-x") == []

@@ -16,21 +16,24 @@ def test_defaults_follow_the_readme():
     assert s.base_year == dt.date.today().year
     assert list(s.years) == list(range(s.base_year, s.base_year + 11))
     assert s.marking == "UNCLASSIFIED – ILLUSTRATIVE DATA"
+    assert s.archive_keep == 30
 
 
 def test_every_path_and_the_horizon_come_from_the_environment(tmp_path):
     s = Settings.from_env({
         "CDP_DATA_DIR": str(tmp_path / "d"), "CDP_WAREHOUSE": str(tmp_path / "w.duckdb"),
         "CDP_REPORTS_DIR": "elsewhere", "CDP_BASE_YEAR": "2030", "CDP_HORIZON_YEARS": "2",
-        "CDP_MARKING": "RESTREINT UE",
+        "CDP_MARKING": "RESTREINT UE", "CDP_ARCHIVE_KEEP": "0",
     })
     assert (s.data_dir, s.warehouse) == (tmp_path / "d", tmp_path / "w.duckdb")
     assert s.reports_dir == REPO_ROOT / "elsewhere"
     assert list(s.years) == [2030, 2031, 2032]
     assert s.marking == "RESTREINT UE"
+    assert s.archive_keep == 0
 
 
-@pytest.mark.parametrize("name, value", [("CDP_BASE_YEAR", "next"), ("CDP_HORIZON_YEARS", "-1")])
+@pytest.mark.parametrize("name, value", [("CDP_BASE_YEAR", "next"), ("CDP_HORIZON_YEARS", "-1"),
+                                         ("CDP_ARCHIVE_KEEP", "all")])
 def test_a_bad_setting_is_explained(name, value):
     with pytest.raises(ValueError, match=name):
         Settings.from_env({name: value})

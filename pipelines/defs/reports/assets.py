@@ -169,7 +169,7 @@ def report_publication(context: AssetExecutionContext, cdp: CdpSettings) -> Mate
     """Publishes this run's reports as one set: writes `manifest.json` (sha256 of every
     file) into `archive/<run id>/`, then copies the set into `latest/`, each file in one
     atomic step, index.html and the manifest last. A run that wrote only part of the set
-    is not published."""
+    is not published. Then the archive is cut to the newest CDP_ARCHIVE_KEEP sets."""
     run = run_info(context, cdp)
     folder = publish.run_folder(cdp.reports_dir, run.run_id)
     missing = [name for name in (publish.WORKBOOK, publish.INDEX) if not (folder / name).is_file()]
@@ -181,6 +181,10 @@ def report_publication(context: AssetExecutionContext, cdp: CdpSettings) -> Mate
     manifest = publish.write_manifest(folder, run)
     latest = publish.publish_latest(cdp.reports_dir, run.run_id)
     files = publish.published_files(folder)
+    pruned = publish.prune_archive(cdp.reports_dir, cdp.archive_keep, run.run_id)
+    if pruned:
+        context.log.info(f"Archive: removed {len(pruned)} older report sets, keeping the "
+                         f"newest {cdp.archive_keep} (CDP_ARCHIVE_KEEP): {', '.join(pruned)}")
     return MaterializeResult(metadata={
         "workbook": MetadataValue.path(str(latest / publish.WORKBOOK)),
         "index": MetadataValue.path(str(latest / publish.INDEX)),
@@ -188,4 +192,6 @@ def report_publication(context: AssetExecutionContext, cdp: CdpSettings) -> Mate
         "manifest": MetadataValue.path(str(manifest)),
         "files": len(files),
         "size_mb": round(sum(p.stat().st_size for p in files) / 1e6, 1),
+        "archive_keep": cdp.archive_keep,
+        "archive_pruned": len(pruned),
     })
