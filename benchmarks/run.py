@@ -40,8 +40,8 @@ from pathlib import Path
 import duckdb
 import numpy as np
 import openpyxl
-from openpyxl.cell import WriteOnlyCell
 import pandas as pd
+from openpyxl.cell import WriteOnlyCell
 
 from benchmarks import peer_pandas
 from benchmarks.engine import build_gaps

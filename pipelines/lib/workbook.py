@@ -17,7 +17,6 @@ from __future__ import annotations
 import datetime as dt
 import math
 import warnings
-from copy import copy
 from dataclasses import dataclass, field
 from pathlib import Path
 

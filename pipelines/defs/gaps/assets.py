@@ -128,8 +128,9 @@ int_case_supply = sql_table_asset(
 def gap_cases(duckdb: DuckDBResource, cdp: CdpSettings) -> MaterializeResult:
     """Concurrency cases (methodology §4): the scenarios of a case compete for one
     inventory. Solved as a lexicographic transportation problem (lib/concurrency.py, exact
-    through its dual): the most for essential lines, then important, then desirable. Shown beside the sum of the
-    single-scenario shortfalls, so the cost of simultaneity is visible."""
+    through its dual): the most for essential lines, then important, then desirable.
+    Shown beside the sum of the single-scenario shortfalls, so the cost of simultaneity
+    is visible."""
     with duckdb.get_connection() as con:
         lines = con.execute("SELECT * FROM int_case_lines").df()
         supply = con.execute("SELECT * FROM int_case_supply").df()
