@@ -9,7 +9,7 @@ from __future__ import annotations
 from dagster import ConfigurableResource, Definitions, definitions
 from dagster_duckdb import DuckDBResource
 
-from pipelines.lib.settings import Settings
+from pipelines.lib.settings import DEFAULT_ARCHIVE_KEEP, Settings
 
 
 class CdpSettings(ConfigurableResource):
@@ -20,7 +20,7 @@ class CdpSettings(ConfigurableResource):
     base_year: int
     horizon_years: int
     marking: str
-    archive_keep: int = 30  # complete report sets kept in archive/; 0 keeps all
+    archive_keep: int = DEFAULT_ARCHIVE_KEEP  # 0 keeps all
 
     @classmethod
     def from_settings(cls, s: Settings) -> CdpSettings:

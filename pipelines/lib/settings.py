@@ -13,6 +13,7 @@ from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_MARKING = "UNCLASSIFIED – ILLUSTRATIVE DATA"
+DEFAULT_ARCHIVE_KEEP = 30  # complete report sets kept in archive/ (~40 MB each)
 
 
 @dataclass(frozen=True)
@@ -23,7 +24,7 @@ class Settings:
     base_year: int
     horizon_years: int
     marking: str
-    archive_keep: int = 30
+    archive_keep: int = DEFAULT_ARCHIVE_KEEP
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:
@@ -36,7 +37,7 @@ class Settings:
             base_year=_int(env, "CDP_BASE_YEAR", dt.date.today().year, 1900, 2200),
             horizon_years=_int(env, "CDP_HORIZON_YEARS", 10, 0, 100),
             marking=env.get("CDP_MARKING") or DEFAULT_MARKING,
-            archive_keep=_int(env, "CDP_ARCHIVE_KEEP", 30, 0, 100_000),
+            archive_keep=_int(env, "CDP_ARCHIVE_KEEP", DEFAULT_ARCHIVE_KEEP, 0, 100_000),
         )
 
     @property
