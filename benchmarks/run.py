@@ -616,8 +616,8 @@ def workbook_section(plan: Plan, work: Path) -> dict:
                 write(frame, path)
                 rate = rows / (time.perf_counter() - started)
                 entry[f"{name}_rows_per_s"] = max(rate, entry.get(f"{name}_rows_per_s", 0))
-        for name, write in writers.items():
-            if write is not None and rows == plan.libreoffice_rows:
+        for name in ("bare", "project"):  # the styled dump is a baseline, never handed out
+            if writers[name] is not None and rows == plan.libreoffice_rows:
                 log(f"LibreOffice opens the {name} workbook at {label(rows)} rows?")
                 path = work / f"shortfalls_{name}_{label(rows)}.xlsx"
                 entry[f"{name}_libreoffice"] = opens_in_libreoffice(path, "Shortfalls", work)
