@@ -9,11 +9,11 @@ from __future__ import annotations
 from dagster import ConfigurableResource, Definitions, definitions
 from dagster_duckdb import DuckDBResource
 
-from pipelines.lib.settings import DEFAULT_ARCHIVE_KEEP, Settings
+from pipelines.lib.settings import DEFAULT_ARCHIVE_KEEP, DEFAULT_BUILDUP_DAYS, Settings
 
 
 class CdpSettings(ConfigurableResource):
-    """Where the inputs and reports live, and the planning horizon."""
+    """Where the inputs and reports live, the planning horizon, the build-up checkpoints."""
 
     data_dir: str
     reports_dir: str
@@ -21,6 +21,7 @@ class CdpSettings(ConfigurableResource):
     horizon_years: int
     marking: str
     archive_keep: int = DEFAULT_ARCHIVE_KEEP  # 0 keeps all
+    buildup_days: list[int] = list(DEFAULT_BUILDUP_DAYS)  # checkpoints of §13
 
     @classmethod
     def from_settings(cls, s: Settings) -> CdpSettings:
@@ -31,6 +32,7 @@ class CdpSettings(ConfigurableResource):
             horizon_years=s.horizon_years,
             marking=s.marking,
             archive_keep=s.archive_keep,
+            buildup_days=list(s.buildup_days),
         )
 
     @property

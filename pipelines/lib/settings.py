@@ -14,6 +14,9 @@ from pathlib import Path
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_MARKING = "UNCLASSIFIED – ILLUSTRATIVE DATA"
 DEFAULT_ARCHIVE_KEEP = 30  # complete report sets kept in archive/ (~40 MB each)
+# Checkpoints of the build-up after an invocation, in days (methodology §13).
+DEFAULT_BUILDUP_DAYS = (0, 2, 5, 10, 20, 30, 60, 90, 180)
+MAX_BUILDUP_DAY = 365
 
 
 @dataclass(frozen=True)
@@ -25,6 +28,7 @@ class Settings:
     horizon_years: int
     marking: str
     archive_keep: int = DEFAULT_ARCHIVE_KEEP
+    buildup_days: tuple[int, ...] = DEFAULT_BUILDUP_DAYS
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:
@@ -38,6 +42,7 @@ class Settings:
             horizon_years=_int(env, "CDP_HORIZON_YEARS", 10, 0, 100),
             marking=env.get("CDP_MARKING") or DEFAULT_MARKING,
             archive_keep=_int(env, "CDP_ARCHIVE_KEEP", DEFAULT_ARCHIVE_KEEP, 0, 100_000),
+            buildup_days=_days(env, "CDP_BUILDUP_DAYS", DEFAULT_BUILDUP_DAYS),
         )
 
     @property
@@ -64,3 +69,23 @@ def _int(env, name: str, default: int, low: int, high: int) -> int:
     if not low <= value <= high:
         raise ValueError(f"{name} must be between {low} and {high}, got {value}")
     return value
+
+
+def _days(env, name: str, default: tuple[int, ...]) -> tuple[int, ...]:
+    """Comma-separated whole numbers of days, 0..365; returned sorted, without repeats."""
+    raw = env.get(name)
+    if raw in (None, ""):
+        return default
+    days = set()
+    for part in raw.split(","):
+        part = part.strip()
+        try:
+            day = int(part)
+        except ValueError:
+            raise ValueError(
+                f"{name} must be whole numbers of days separated by commas, got {raw!r}"
+            ) from None
+        if not 0 <= day <= MAX_BUILDUP_DAY:
+            raise ValueError(f"{name} days must be between 0 and {MAX_BUILDUP_DAY}, got {day}")
+        days.add(day)
+    return tuple(sorted(days))

@@ -17,6 +17,7 @@ def test_defaults_follow_the_readme():
     assert list(s.years) == list(range(s.base_year, s.base_year + 11))
     assert s.marking == "UNCLASSIFIED – ILLUSTRATIVE DATA"
     assert s.archive_keep == 30
+    assert s.buildup_days == (0, 2, 5, 10, 20, 30, 60, 90, 180)
 
 
 def test_every_path_and_the_horizon_come_from_the_environment(tmp_path):
@@ -37,3 +38,17 @@ def test_every_path_and_the_horizon_come_from_the_environment(tmp_path):
 def test_a_bad_setting_is_explained(name, value):
     with pytest.raises(ValueError, match=name):
         Settings.from_env({name: value})
+
+
+def test_buildup_days_are_sorted_and_without_repeats():
+    s = Settings.from_env({"CDP_BUILDUP_DAYS": " 30, 0,7 ,30,365"})
+    assert s.buildup_days == (0, 7, 30, 365)
+    # Constructors that name no checkpoints get the default.
+    assert Settings(REPO_ROOT, REPO_ROOT / "w.duckdb", REPO_ROOT, 2026, 1, "M").buildup_days \
+        == Settings.from_env({}).buildup_days
+
+
+@pytest.mark.parametrize("value", ["1,2,x", "1,,2", "7.5", "-1", "366", ","])
+def test_bad_buildup_days_are_explained(value):
+    with pytest.raises(ValueError, match="CDP_BUILDUP_DAYS"):
+        Settings.from_env({"CDP_BUILDUP_DAYS": value})
