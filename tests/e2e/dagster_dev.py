@@ -48,6 +48,16 @@ class DagsterDev:
     def log_tail(self, chars: int = 4000) -> str:
         return self.log.read_text(errors="replace")[-chars:]
 
+    def graphql(self, query: str, timeout: float = 5) -> dict:
+        """The `data` of the webserver's answer to a GraphQL query."""
+        request = urllib.request.Request(
+            f"{self.url}/graphql",
+            data=json.dumps({"query": query}).encode(),
+            headers={"Content-Type": "application/json"},
+        )
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            return json.load(response).get("data") or {}
+
 
 def free_port() -> int:
     with socket.socket() as s:
@@ -109,17 +119,11 @@ def _wait_until_ready(server: DagsterDev, process: subprocess.Popen) -> None:
 
 def _code_location_loaded(server: DagsterDev) -> bool:
     """The webserver answers and has loaded the project's definitions."""
-    request = urllib.request.Request(
-        f"{server.url}/graphql",
-        data=json.dumps({"query": LOCATIONS_QUERY}).encode(),
-        headers={"Content-Type": "application/json"},
-    )
     try:
-        with urllib.request.urlopen(request, timeout=5) as response:
-            answer = json.load(response)
+        answer = server.graphql(LOCATIONS_QUERY)
     except (OSError, ValueError):
         return False
-    entries = (answer.get("data") or {}).get("workspaceOrError", {}).get("locationEntries", [])
+    entries = answer.get("workspaceOrError", {}).get("locationEntries", [])
     return bool(entries) and all(entry["loadStatus"] == "LOADED" for entry in entries)
 
 
