@@ -23,12 +23,17 @@ Two theorems (methodology §3) pin the result down and are what the tests check:
 
 Both follow from eligibility being nested (a line that accepts readiness D accepts every
 r ≤ D) together with the slowest-first rule.
+
+The build-up of §13 (:func:`buildup`) is the same greedy with another readiness limit
+per line, min(max_readiness_days, d) or d at each checkpoint day d; the order of the
+lines stays §3's.
 """
 
 from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from math import fsum
 
 import numpy as np
@@ -68,17 +73,19 @@ def allocate_group(
 
 
 def _draw(
-    max_days: Sequence[int],
+    limits: Sequence[int],
     required: Sequence[float],
     readiness: Sequence[int],
     free: list[float],
 ) -> list[tuple[int, int, float]]:
     """The greedy of §3 on lines already in allocation order; ``free`` is consumed.
 
-    Returns ``(line index, readiness_days, drawn)``. ``readiness`` is ascending.
+    Line k may draw only from bands with readiness ≤ ``limits[k]``: its
+    max_readiness_days in §3, a checkpoint's bound in §13. Returns ``(line index,
+    readiness_days, drawn)``. ``readiness`` is ascending.
     """
     draws = []
-    for k, (d, need) in enumerate(zip(max_days, required)):
+    for k, (d, need) in enumerate(zip(limits, required)):
         j = bisect_right(readiness, d) - 1
         while need > 0 and j >= 0:
             take = min(need, free[j])
@@ -131,15 +138,30 @@ def runs(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return starts, np.append(starts[1:], len(codes))
 
 
-def allocate(lines: pd.DataFrame, bands: pd.DataFrame) -> pd.DataFrame:
-    """The allocation of §3 for every group at once: one row per draw > 0.
+@dataclass(frozen=True)
+class _Groups:
+    """Lines and bands of every group, laid out for the loop over groups.
 
-    ``lines``: scenario_id, year, capability_code, line_id, criticality,
-    max_readiness_days, required. ``bands``: scenario_id, year, capability_code,
-    readiness_days, supply. Returns scenario_id, year, capability_code, line_id,
-    readiness_days, drawn, sorted by the first four and readiness_days descending; the
-    output depends only on the content of the inputs, not on their row order.
+    ``lines`` is sorted by group, then allocation order; group i's lines are
+    ``lines.iloc[starts[i]:ends[i]]`` and its merged bands, ascending by readiness,
+    are ``band_r[lo[i]:hi[i]]`` / ``band_s[lo[i]:hi[i]]``.
     """
+
+    lines: pd.DataFrame
+    starts: list[int]
+    ends: list[int]
+    lo: list[int]
+    hi: list[int]
+    max_days: list[int]
+    required: list[float]
+    band_r: list[int]
+    band_s: list[float]
+
+    def __iter__(self):
+        return zip(self.starts, self.ends, self.lo, self.hi)
+
+
+def _groups(lines: pd.DataFrame, bands: pd.DataFrame) -> _Groups:
     unknown = set(lines["criticality"].unique()) - set(CRITICALITIES)
     if unknown:
         raise ValueError(f"unknown criticality {sorted(map(str, unknown))}")
@@ -162,27 +184,46 @@ def allocate(lines: pd.DataFrame, bands: pd.DataFrame) -> pd.DataFrame:
         .sum()
     )
     band_g = merged.index.get_level_values(0).to_numpy(np.int64)
-    band_r = merged.index.get_level_values(1).to_numpy(np.int64).tolist()
-    band_s = merged.to_numpy(np.float64).tolist()
-
     line_g = lines["_g"].to_numpy(np.int64)
     starts, ends = runs(line_g)
-    lo = np.searchsorted(band_g, line_g[starts], "left").tolist()
-    hi = np.searchsorted(band_g, line_g[starts], "right").tolist()
-    max_days = lines["max_readiness_days"].to_numpy(np.int64).tolist()
-    required = lines["required"].to_numpy(np.float64).tolist()
+    return _Groups(
+        lines=lines,
+        starts=starts.tolist(),
+        ends=ends.tolist(),
+        lo=np.searchsorted(band_g, line_g[starts], "left").tolist(),
+        hi=np.searchsorted(band_g, line_g[starts], "right").tolist(),
+        max_days=lines["max_readiness_days"].to_numpy(np.int64).tolist(),
+        required=lines["required"].to_numpy(np.float64).tolist(),
+        band_r=merged.index.get_level_values(1).to_numpy(np.int64).tolist(),
+        band_s=merged.to_numpy(np.float64).tolist(),
+    )
 
+
+def _line_keys(lines: pd.DataFrame) -> pd.DataFrame:
+    out = lines[GROUP + ["line_id"]].reset_index(drop=True)
+    return out.astype({"scenario_id": str, "year": np.int64, "capability_code": str})
+
+
+def allocate(lines: pd.DataFrame, bands: pd.DataFrame) -> pd.DataFrame:
+    """The allocation of §3 for every group at once: one row per draw > 0.
+
+    ``lines``: scenario_id, year, capability_code, line_id, criticality,
+    max_readiness_days, required. ``bands``: scenario_id, year, capability_code,
+    readiness_days, supply. Returns scenario_id, year, capability_code, line_id,
+    readiness_days, drawn, sorted by the first four and readiness_days descending; the
+    output depends only on the content of the inputs, not on their row order.
+    """
+    g = _groups(lines, bands)
     rows, readiness, drawn = [], [], []
-    for s, e, b0, b1 in zip(starts.tolist(), ends.tolist(), lo, hi):
+    for s, e, b0, b1 in g:
         if b0 == b1:
             continue
-        for k, r, d in _draw(max_days[s:e], required[s:e], band_r[b0:b1], band_s[b0:b1]):
+        for k, r, d in _draw(g.max_days[s:e], g.required[s:e], g.band_r[b0:b1], g.band_s[b0:b1]):
             rows.append(s + k)
             readiness.append(r)
             drawn.append(d)
 
-    out = lines.iloc[rows][GROUP + ["line_id"]].reset_index(drop=True)
-    out = out.astype({"scenario_id": str, "year": np.int64, "capability_code": str})
+    out = _line_keys(g.lines.iloc[rows])
     out["readiness_days"] = np.asarray(readiness, dtype=np.int64)
     out["drawn"] = np.asarray(drawn, dtype=np.float64)
     return out.sort_values(
@@ -191,3 +232,97 @@ def allocate(lines: pd.DataFrame, bands: pd.DataFrame) -> pd.DataFrame:
         kind="stable",
         ignore_index=True,
     )
+
+
+# --- §13: the build-up after an invocation ------------------------------------------------
+
+
+def _line_totals(n: int, draws: list[tuple[int, int, float]]) -> list[float]:
+    totals = [0.0] * n
+    for k, _r, take in draws:
+        totals[k] += take
+    return totals
+
+
+def _buildup_one(
+    max_days: Sequence[int],
+    required: Sequence[float],
+    readiness: Sequence[int],
+    supply: Sequence[float],
+    days: Sequence[int],
+) -> tuple[list[list[float]], list[list[float]]]:
+    """Covered and covered-if-late of one group's lines (in allocation order) at each
+    checkpoint: ``(covered[c][k], late[c][k])`` for checkpoint c and line k.
+
+    Both run §3's greedy, on a fresh copy of the bands, with another limit per line:
+    min(max_readiness_days, d) for covered, d for covered-if-late. A result depends on d
+    only through the slowest band that has arrived by d, so each distinct one is
+    computed once; from the band of the slowest line's deadline on, covered is §3's
+    allocation itself.
+    """
+    n = len(required)
+    zeros = [0.0] * n
+    top = bisect_right(readiness, max(max_days, default=-1)) - 1
+    covered_by, late_by = {}, {}
+    covered, late = [], []
+    for d in days:
+        j = bisect_right(readiness, d) - 1
+        if j < 0:  # nothing has arrived yet
+            covered.append(zeros)
+            late.append(zeros)
+            continue
+        key = min(j, top)
+        if key not in covered_by:
+            limits = [min(m, d) for m in max_days]
+            covered_by[key] = _line_totals(n, _draw(limits, required, readiness, list(supply)))
+        if j not in late_by:
+            late_by[j] = _line_totals(n, _draw([d] * n, required, readiness, list(supply)))
+        covered.append(covered_by[key])
+        late.append(late_by[j])
+    return covered, late
+
+
+def buildup_group(
+    lines: Iterable[Line], bands: Mapping[int, float], days: Iterable[int]
+) -> dict[str, list[tuple[int, float, float]]]:
+    """The build-up of one group (methodology §13): per line id, ``(day, covered,
+    covered_if_late)`` for every checkpoint day, ascending."""
+    order = sorted(lines, key=lambda l: (criticality_rank(l[1]), l[2], str(l[0])))
+    days = sorted(set(days))
+    readiness = sorted(bands)
+    covered, late = _buildup_one(
+        [l[2] for l in order], [float(l[3]) for l in order], readiness,
+        [float(bands[r]) for r in readiness], days,
+    )
+    return {
+        line[0]: [(d, covered[c][k], late[c][k]) for c, d in enumerate(days)]
+        for k, line in enumerate(order)
+    }
+
+
+def buildup(lines: pd.DataFrame, bands: pd.DataFrame, days: Iterable[int]) -> pd.DataFrame:
+    """The build-up of §13 for every group at once: one row per line and checkpoint.
+
+    Inputs as :func:`allocate`'s; ``days`` are the checkpoints. Returns scenario_id,
+    year, capability_code, line_id, day, covered, covered_if_late, sorted by the first
+    five; a line whose group has no supply has rows of zeros.
+    """
+    days = sorted(set(int(d) for d in days))
+    g = _groups(lines, bands)
+    covered = np.zeros((len(g.lines), len(days)), dtype=np.float64)
+    late = np.zeros_like(covered)
+    for s, e, b0, b1 in g:
+        if b0 == b1:
+            continue
+        c, l = _buildup_one(
+            g.max_days[s:e], g.required[s:e], g.band_r[b0:b1], g.band_s[b0:b1], days
+        )
+        covered[s:e] = np.asarray(c, dtype=np.float64).T
+        late[s:e] = np.asarray(l, dtype=np.float64).T
+
+    keys = _line_keys(g.lines)
+    out = keys.loc[keys.index.repeat(len(days))].reset_index(drop=True)
+    out["day"] = np.tile(np.asarray(days, dtype=np.int64), len(keys))
+    out["covered"] = covered.reshape(-1)
+    out["covered_if_late"] = late.reshape(-1)
+    return out.sort_values(GROUP + ["line_id", "day"], kind="stable", ignore_index=True)
