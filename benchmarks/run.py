@@ -540,24 +540,20 @@ def styled_dump(frame: pd.DataFrame, path: Path) -> None:
 
 
 def project_writer():
-    """The project's Shortfalls-sheet writer (pipelines/lib/workbook.py) as write(frame, path),
-    each row linked to a Contributions row as in the report; None while it does not exist."""
-    try:
-        from pipelines.lib import workbook
-        from pipelines.lib.publish import RunInfo
-    except ImportError:
-        return None
-    if not hasattr(workbook, "_shortfalls"):
-        return None
+    """The project's Shortfalls-sheet writer (pipelines/lib/reports/shortfalls.py) as
+    write(frame, path), each row linked to a Contributions row as in the report."""
+    from pipelines.lib.publish import RunInfo
+    from pipelines.lib.reports import shortfalls
+    from pipelines.lib.reports.writer import Links, ReportBook, row_link
 
     def write(frame: pd.DataFrame, path: Path) -> None:
         run = RunInfo("benchmark", dt.datetime(2026, 1, 1), MARKING, 2026, 10)
-        report = workbook.ReportBook(MARKING)
-        links = {
-            key: workbook.row_link("Contributions", i)
+        report = ReportBook(MARKING)
+        links = Links(contents={}, shortfalls={}, contributions={
+            key: row_link("Contributions", i)
             for i, key in enumerate(zip(frame.scenario_id, frame.capability_code))
-        }
-        workbook._shortfalls(report, frame, links, run)
+        })
+        shortfalls.sheet(report, {"shortfalls": frame}, run, links)
         report.save(path)
 
     return write

@@ -17,9 +17,10 @@ import pytest
 from lxml import html as lxml_html
 
 from pipelines.lib import publish
-from pipelines.lib.charts import find_browser
+from pipelines.lib.reports.images import find_browser
 from pipelines.lib.excel_safety import REPLACEMENT
-from pipelines.lib.workbook import FIRST_DATA_ROW, RISK_COLOURS
+from pipelines.lib.reports.look import RISK_COLOURS
+from pipelines.lib.reports.writer import FIRST_DATA_ROW
 from tests.support import MEMBER_STATES, DataDir, Run, inv, line, scenario
 
 MARKING = "UNCLASSIFIED – TEST & CO"

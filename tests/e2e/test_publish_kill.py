@@ -30,7 +30,8 @@ PUBLISHER = textwrap.dedent("""
     import duckdb
 
     from pipelines.lib import publish
-    from pipelines.lib.workbook import build_workbook, report_frames
+    from pipelines.lib.reports.frames import report_frames
+    from pipelines.lib.reports.workbook import build_workbook
 
     warehouse, reports, prefix, count = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
     con = duckdb.connect(warehouse, read_only=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from pipelines.lib.charts import TOP_WATERFALLS, waterfall_figure
+from pipelines.lib.reports.shortfalls import TOP_WATERFALLS, waterfall_figure
 
 
 def base_year_pairs(n: int) -> pd.DataFrame:

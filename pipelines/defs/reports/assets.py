@@ -1,7 +1,7 @@
 """Reports: the Excel workbook, the charts and `index.html`, published as one set.
 
-Every figure comes from the warehouse through `sql/report_*.sql` (`lib/workbook.py`
-reads them) and is laid out by `lib/workbook.py` and `lib/charts.py`; nothing is
+Every figure comes from the warehouse through `sql/report_*.sql` (read by
+`lib/reports/frames.py`) and is laid out by the `lib/reports` package; nothing is
 computed here. Each run writes its files into `archive/<run id>/` under
 CDP_REPORTS_DIR, never overwriting anything there; `report_publication` then writes
 the set's manifest and copies it into `latest/`, so `latest/` only ever receives a
@@ -17,8 +17,11 @@ from dagster_duckdb import DuckDBResource
 
 from pipelines.defs.resources import CdpSettings
 from pipelines.defs.sql_assets import OWNERS
-from pipelines.lib import charts, publish
-from pipelines.lib.workbook import build_workbook, report_frames
+from pipelines.lib import publish
+from pipelines.lib.reports import charts, images, pages
+from pipelines.lib.reports.figures import Chart, static
+from pipelines.lib.reports.frames import report_frames
+from pipelines.lib.reports.workbook import build_workbook
 
 GROUP = "reports"
 # Every table the report_*.sql queries read.
@@ -110,24 +113,24 @@ def report_charts(
     folder = publish.run_folder(cdp.reports_dir, run.run_id)
     data_as_of = frames["facts"].data_as_of.iloc[0]
     made = charts.build_charts(frames, run)
-    pages = [
+    chart_pages = [
         publish.write_text(folder / publish.CHARTS / f"{chart.name}.html",
-                           charts.chart_page(chart, run, data_as_of))
+                           pages.chart_page(chart, run, data_as_of))
         for chart in made
     ]
 
-    images, preview, image_status = _pngs(context, made, run.marking)
-    pngs = {name: f"{publish.CHARTS}/{name}.png" for name in images}
-    for name, data in images.items():
+    made_images, preview, image_status = _pngs(context, made, run.marking)
+    pngs = {name: f"{publish.CHARTS}/{name}.png" for name in made_images}
+    for name, data in made_images.items():
         publish.write_bytes(folder / pngs[name], data)
     index = publish.write_text(
-        folder / publish.INDEX, charts.index_page(frames, made, run, pngs)
+        folder / publish.INDEX, pages.index_page(frames, made, run, pngs)
     )
 
     metadata = {
         "headline": MetadataValue.md(headline(frames, run)),
         "index": MetadataValue.path(str(index)),
-        "charts": MetadataValue.md("\n".join(f"- `{path}`" for path in pages)),
+        "charts": MetadataValue.md("\n".join(f"- `{path}`" for path in chart_pages)),
         "png_copies": image_status,
     }
     if preview:
@@ -137,31 +140,31 @@ def report_charts(
     return MaterializeResult(metadata=metadata)
 
 
-def _pngs(context: AssetExecutionContext, made: list[charts.Chart], marking: str):
+def _pngs(context: AssetExecutionContext, made: list[Chart], marking: str):
     """PNG copies of the charts, a small preview of one, and what became of them; the
     HTML stands without them."""
-    browser = charts.find_browser()
+    browser = images.find_browser()
     if not browser:
         status = ("not made: no Chromium found (set BROWSER_PATH or put chromium on PATH); "
                   "the HTML charts are complete without them")
         context.log.warning(f"PNG copies {status}")
         return {}, None, status
     figures = {
-        chart.name: (charts.static(chart, marking),
+        chart.name: (static(chart, marking),
                      {"width": PNG_WIDTH, "height": chart.figure.layout.height or 600})
         for chart in made
     }
     shown = next(chart for chart in made if chart.name == PREVIEW)
-    figures[PREVIEW_KEY] = (charts.static(shown, marking),
+    figures[PREVIEW_KEY] = (static(shown, marking),
                             {"width": 640, "height": 360, "scale": 0.75})
     try:
-        images = charts.render_pngs(figures, browser)
+        made_images = images.render_pngs(figures, browser)
     except Exception as error:  # a broken browser costs the images, not the report
         status = f"not made: {browser} failed: {error!r}"
         context.log.warning(f"PNG copies {status}")
         return {}, None, status
-    preview = images.pop(PREVIEW_KEY)
-    return images, preview, f"{len(images)} made with {browser}"
+    preview = made_images.pop(PREVIEW_KEY)
+    return made_images, preview, f"{len(made_images)} made with {browser}"
 
 
 @asset(deps=["report_workbook", "report_charts"], group_name=GROUP, kinds={"json"}, owners=OWNERS)

@@ -1,0 +1,55 @@
+"""The report's charts in reading order; each figure is drawn by its topic's module.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from pipelines.lib.publish import RunInfo
+from pipelines.lib.reports import (
+    burden_sharing, concurrency, offers, scorecard, shortfalls, trajectory,
+)
+from pipelines.lib.reports.figures import Chart
+
+
+def build_charts(frames: dict[str, pd.DataFrame], run: RunInfo) -> list[Chart]:
+    years = frames["capability_years"]
+    base = years[years.year == run.base_year]
+    return [
+        Chart("scorecard", "Scorecard: risk per capability and scenario",
+              "Colour is the risk of each scenario's lines for the capability, the figure its "
+              "coverage. Move the year slider to see gaps open and close as forces enter and "
+              "leave service. Blank: the scenario does not need the capability.",
+              scorecard.scorecard_figure(years, frames["scenarios"], run)),
+        Chart("top_shortfalls", "Largest shortfalls by scenario and role",
+              f"The requirement lines with the largest shortfall in {run.base_year}, in force-pool "
+              "units (quantity × rotation), coloured by risk.",
+              shortfalls.top_shortfalls_figure(frames["line_shortfalls"])),
+        Chart("waterfall", "From held to usable, against required",
+              "For one scenario and capability: every unit held in the base year, less what "
+              "may not deploy, is unavailable, is committed to NATO or is too slow, leaves what "
+              f"is usable. Choose one of the {shortfalls.TOP_WATERFALLS} largest shortfalls in the menu, "
+              "largest first; the workbook's Shortfalls sheet lists every one.",
+              shortfalls.waterfall_figure(base)),
+        Chart("trajectories", "Shortfall trajectories over the horizon",
+              f"The {trajectory.TOP_TRAJECTORIES} scenario–capability pairs with the largest shortfall in any "
+              f"year from {run.base_year} to {run.last_year}.",
+              trajectory.trajectory_figure(years)),
+        Chart("burden_sharing", "Burden sharing: contribution share against GDP share",
+              "Among the states other than the invoking one, in the base year. A state above its "
+              "GDP share carries more than its weight. Choose the scenario in the menu.",
+              burden_sharing.burden_sharing_figure(frames["burden_sharing"])),
+        Chart("concurrency", "Concurrency: scenarios at once against the single-scenario view",
+              "Shortfall when the case's scenarios compete for one inventory, beside the sum of "
+              "their shortfalls one at a time, in the base year. Choose the case in the menu.",
+              concurrency.concurrency_figure(frames["concurrency"])),
+        Chart("offers", "After an invocation: needs against offers",
+              "Per requirement line of a scenario with offers: what is required, what was offered "
+              "quickly enough, and what was accepted. The gap between the last two bars is the "
+              "unmet need; the Offers sheet says whom to ask.",
+              offers.offers_figure(frames["offer_lines"])),
+        Chart("coordination", "Coordination matrix: accepted offers by member state and capability",
+              "What each member state's accepted offers cover, so the coordinator sees who does "
+              "what and where offers concentrate. Outlined cells: NATO double-hatting.",
+              offers.coordination_figure(frames["offer_coordination"])),
+    ]

@@ -1,0 +1,110 @@
+"""Scorecard: risk per capability and scenario as a stoplight, in the workbook (base
+year, each cell linked to the rows behind it) and as a heatmap with a year slider.
+"""
+
+from __future__ import annotations
+
+import html
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from pipelines.lib.publish import RunInfo
+from pipelines.lib.reports.figures import risk_colourscale, style_figure
+from pipelines.lib.reports.look import RISK_LEVELS, RISK_MEANINGS, Col, run_years
+from pipelines.lib.reports.writer import Facts, Links, ReportBook, Table, write_sheet
+
+
+NAME = "Scorecard"
+SHOWS = (
+    "risk per capability and scenario, coloured as a stoplight; each cell links to "
+    "the rows behind it"
+)
+
+
+def sheet(report: ReportBook, frames, run: RunInfo, links: Links) -> None:
+    years = frames["capability_years"]
+    base = years[years.year == run.base_year]
+    scenarios = frames["scenarios"]
+    ids = list(scenarios.scenario_id)
+    matrix = (
+        base[["capability_code", "capability_name", "priority_rank"]]
+        .drop_duplicates("capability_code")
+        .sort_values(["priority_rank", "capability_code"], na_position="last")
+        .reset_index(drop=True)
+    )
+    columns = [
+        Col("priority_rank", "Priority", "rank"),
+        Col("capability_code", "Capability"),
+        Col("capability_name", "Name", "wrap", width=38),
+    ]
+    for number, sid in enumerate(ids):
+        cells = base[base.scenario_id == sid].set_index("capability_code")
+        codes = matrix.capability_code
+        matrix[f"c{number}"] = codes.map(cells.coverage)
+        matrix[f"r{number}"] = codes.map(cells.risk_level)
+        matrix[f"l{number}"] = [
+            links.shortfalls.get((sid, code)) or links.contributions.get((sid, code))
+            if code in cells.index else None
+            for code in codes
+        ]
+        columns.append(Col(f"c{number}", sid, "pct0", width=11, link=f"l{number}",
+                           fill_by=f"r{number}"))
+    write_sheet(
+        report, NAME,
+        f"Scorecard — risk per capability and scenario, base year {run.base_year}",
+        "Colour: the risk (worst line, methodology §5); figure: coverage. Blank: the scenario "
+        "does not need the capability. Click a cell for the rows behind it.",
+        [
+            Table("Scorecard", matrix, columns),
+            Facts([(meaning, level, "risk") for level, meaning in RISK_MEANINGS.items()],
+                  heading="Legend", value_first=True),
+        ],
+        freeze_cols=3,
+    )
+
+
+def scorecard_figure(years: pd.DataFrame, scenarios: pd.DataFrame, run: RunInfo) -> go.Figure:
+    ranked = (years[["capability_code", "capability_name", "priority_rank"]]
+              .drop_duplicates("capability_code")
+              .sort_values(["priority_rank", "capability_code"], na_position="last"))
+    codes = list(ranked.capability_code)
+    names = dict(zip(ranked.capability_code, ranked.capability_name))
+    ids = list(scenarios.scenario_id)
+    shown = list(run_years(run))
+    fig = go.Figure()
+    for year in shown:
+        cells = years[years.year == year].set_index(["capability_code", "scenario_id"])
+        cells = cells.to_dict("index")
+        z, text, hover = [], [], []
+        for code in codes:
+            z.append([]), text.append([]), hover.append([])
+            for sid in ids:
+                c = cells.get((code, sid))
+                if c is None:
+                    z[-1].append(None), text[-1].append(""), hover[-1].append("not required")
+                    continue
+                z[-1].append(c["risk_value"])
+                text[-1].append(f"{c['coverage']:.0%}")
+                hover[-1].append(
+                    f"<b>{html.escape(sid)} · {html.escape(code)}</b><br>"
+                    f"{html.escape(str(names[code] or ''))}<br>risk {c['risk_level']}, "
+                    f"coverage {c['coverage']:.1%}<br>required {c['required']:,.1f}, allocated "
+                    f"{c['allocated']:,.1f}, shortfall {c['shortfall']:,.1f}")
+        fig.add_trace(go.Heatmap(
+            z=z, x=ids, y=codes, text=text, texttemplate="%{text}", customdata=hover,
+            hovertemplate="%{customdata}<extra></extra>", visible=year == run.base_year,
+            colorscale=risk_colourscale(), zmin=-0.5, zmax=4.5, xgap=2, ygap=2,
+            colorbar={"title": {"text": "risk"}, "tickvals": list(range(5)),
+                      "ticktext": list(RISK_LEVELS)},
+            name=str(year),
+        ))
+    layout = {"yaxis": {"autorange": "reversed", "tickfont": {"size": 11}},
+              "xaxis": {"side": "top"}, "plot_bgcolor": "#F2F2F2"}
+    if len(shown) > 1:
+        layout["sliders"] = [{
+            "active": 0, "currentvalue": {"prefix": "Year: "}, "pad": {"t": 30},
+            "steps": [{"label": str(year), "method": "restyle",
+                       "args": ["visible", [y == year for y in shown]]} for year in shown],
+        }]
+    return style_figure(fig, 160 + 20 * len(codes), **layout)

@@ -1,0 +1,84 @@
+"""Summary: the answer per scenario, the headline, per scenario and role, what changed.
+"""
+
+from __future__ import annotations
+
+from pipelines.lib.publish import RunInfo
+from pipelines.lib.reports.look import Col
+from pipelines.lib.reports.writer import Facts, Links, ReportBook, Table, write_sheet
+
+
+NAME = "Summary"
+SHOWS = (
+    "the answer per scenario, the headline, per scenario and role, and what changed "
+    "since the previous run"
+)
+
+
+def sheet(report: ReportBook, frames, run: RunInfo, links: Links) -> None:
+    facts = frames["facts"].iloc[0]
+    runs = frames["history_runs"]
+    current = f"{runs.run_id[0]} at {runs.run_at[0]:%Y-%m-%d %H:%M} UTC" if len(runs) else "—"
+    previous = (f"{runs.run_id[1]} at {runs.run_at[1]:%Y-%m-%d %H:%M} UTC" if len(runs) > 1
+                else "none: the first refresh on record")
+    write_sheet(
+        report, NAME,
+        f"Summary — base year {run.base_year}",
+        "Requirement lines are the lines of the scenarios; a capability shortfall is one "
+        "scenario short of one capability. Quantities are force pools (quantity × rotation).",
+        [
+            Facts([
+                ("requirement lines in all scenarios", facts.lines, "int"),
+                ("met in full", facts.lines_met, "int"),
+                ("with a shortfall", facts.lines_short, "int"),
+                ("of them at high risk", facts.high_risk_lines, "int"),
+                ("of them at significant risk", facts.significant_risk_lines, "int"),
+                ("capability shortfalls", facts.capability_shortfalls, "int"),
+                ("closable by better management of existing forces",
+                 facts.closable_by_management, "int"),
+                ("needing new capability (acquisition)", facts.needing_acquisition, "int"),
+            ], heading="Headline", value_first=True),
+            Table("Headline", frames["headline"], [
+                Col("scenario_id", "Scenario"),
+                Col("name", "Name", "wrap", width=40),
+                Col("invoking_state", "Invoking state"),
+                Col("nato_article5_concurrent", "NATO Art. 5 at once", "yesno"),
+                Col("likelihood", "Likelihood", "int"),
+                Col("lines", "Lines", "int"),
+                Col("lines_met", "Met", "int"),
+                Col("high_risk_lines", "High risk", "int"),
+                Col("significant_risk_lines", "Significant risk", "int"),
+                Col("capability_shortfalls", "Capability shortfalls", "int"),
+                Col("closable_by_management", "Closable by management", "int"),
+                Col("needing_acquisition", "Need new capability", "int"),
+            ], heading="Per scenario"),
+            Table("ScenarioRoles", frames["roles"], [
+                Col("scenario_id", "Scenario"),
+                Col("role", "Role"),
+                Col("lines", "Lines", "int"),
+                Col("lines_met", "Met", "int"),
+                Col("required", "Required", "qty"),
+                Col("allocated", "Allocated", "qty"),
+                Col("shortfall", "Shortfall", "qty"),
+                Col("coverage", "Coverage", "pct"),
+                Col("high_risk_lines", "High risk", "int"),
+                Col("significant_risk_lines", "Significant risk", "int"),
+            ], heading="Per scenario and role"),
+            Facts([
+                ("These figures: refresh", current, "text"),
+                ("Compared with: refresh", previous, "text"),
+            ], heading="What changed since the previous refresh"),
+            Table("Changes", frames["changes"], [
+                Col("year", "Year", "year"),
+                Col("scenario_id", "Scenario"),
+                Col("capability_code", "Capability"),
+                Col("change", "Change"),
+                Col("risk_before", "Risk before", "risk"),
+                Col("risk_now", "Risk now", "risk"),
+                Col("shortfall_before", "Shortfall before", "qty"),
+                Col("shortfall_now", "Shortfall now", "qty"),
+                Col("shortfall_change", "Change in shortfall", "qty"),
+            ], empty="No risk level or shortfall changed." if len(runs) > 1
+                else "Nothing to compare yet."),
+        ],
+    )
