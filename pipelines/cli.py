@@ -79,8 +79,9 @@ def validate(args: argparse.Namespace) -> int:
 def _counted(result) -> str:
     if result.kind in ("scenario", "case"):
         return "accepted" if result.rows_accepted else "rejected whole"
-    if any(r.row_number is None for r in result.rejects):
-        return "the file cannot be used"
+    whole = next((r for r in result.rejects if r.row_number is None), None)
+    if whole is not None:
+        return f"the file cannot be used: {whole.reason}"
     rejected = result.rows_read - result.rows_accepted
     read = _plural(result.rows_read, "row")
     return f"{read} read, {result.rows_accepted} accepted, {rejected} rejected"

@@ -397,6 +397,15 @@ def _validate_table(
             column=", ".join(missing), sheet=table.sheet,
         )
 
+    if not table.rows:
+        # Not an error in any one row, but the sender surely meant to send some: record
+        # it, so an empty submission is never taken silently for "nothing to report".
+        where = f"the sheet '{table.sheet}'" if table.sheet else "the file"
+        return _reject_file(
+            report, f"{where} has a header but no data rows; nothing would be loaded",
+            sheet=table.sheet,
+        )
+
     report.rows_read = len(table.rows)
     for row_number, values in table.rows:
         if row_number in table.row_problems:

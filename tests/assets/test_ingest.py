@@ -123,6 +123,32 @@ def test_unreadable_files_are_recorded_not_fatal(data_dir, run_pipeline, name, c
     assert run.query("SELECT count(*) FROM stg_inventory") == [(1,)]
 
 
+def test_a_submission_with_a_header_but_no_rows_is_recorded_not_silently_empty(
+        data_dir, run_pipeline):
+    a_scenario(data_dir)
+    data_dir.inventory("EE", [])
+    data_dir.write_xlsx("inbox/offers/SE.xlsx", "offers",
+                        ["scenario_id", "member_state", "capability_code", "quantity",
+                         "available_in_days"], [])
+    data_dir.inventory("SE", [inv("SE", UAS, 1, 5)])
+    run = ingest(run_pipeline, data_dir)
+    assert run.query('SELECT source_file, sheet, row_number, "column", value, reason '
+                     "FROM ingest_rejects ORDER BY source_file") == [
+        ("inbox/inventory/EE.csv", None, None, None, None,
+         "the file has a header but no data rows; nothing would be loaded"),
+        ("inbox/offers/SE.xlsx", "offers", None, None, None,
+         "the sheet 'offers' has a header but no data rows; nothing would be loaded"),
+    ]
+    assert sorted(run.query(
+        "SELECT source_file, file_rejected, rows_read, rows_accepted, rows_rejected, "
+        "rows_superseded FROM ingest_files WHERE rows_accepted = 0")) == [
+        ("inbox/inventory/EE.csv", True, 0, 0, 0, 0),
+        ("inbox/offers/SE.xlsx", True, 0, 0, 0, 0),
+    ]
+    assert run.check_results()["ingest_reconciliation"] is True
+    assert run.query("SELECT member_state FROM stg_inventory") == [("SE",)]
+
+
 def test_an_xlsx_zip_bomb_is_refused_before_parsing(data_dir, run_pipeline, monkeypatch):
     a_scenario(data_dir)
     path = data_dir.root / "inbox/inventory/bomb.xlsx"

@@ -85,6 +85,25 @@ def test_an_unreadable_file_is_one_file_level_problem(capsys, data):
     assert "the file cannot be used" in out and "encrypted (password-protected)" in out
 
 
+@pytest.mark.parametrize("kind", ["inventory", "offers"])
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_a_header_without_data_rows_says_nothing_would_be_loaded(capsys, data, kind, fmt):
+    header = INVENTORY_COLUMNS if kind == "inventory" else OFFER_COLUMNS
+    relative = f"inbox/{kind}/{kind}_FI.{fmt}"
+    if fmt == "csv":
+        path = data.write_csv(relative, header, [])
+        where = "the file"
+    else:
+        path = data.write_xlsx(relative, kind, header, [])
+        where = f"the sheet '{kind}'"
+    code, out = run(capsys, "validate", path, "--data-dir", data.root)
+    assert code == 1, out
+    said = f"{where} has a header but no data rows; nothing would be loaded"
+    assert f"{path}: {kind}, the file cannot be used: {said}" in out
+    assert any(text.startswith(relative) and text.endswith(said) for text in out.splitlines())
+    assert "1 problem." in out and "No problems" not in out
+
+
 def test_scenarios_and_cases_are_checked_whole(capsys, data, tmp_path):
     good = data.scenario("se", scenario("SE-A", "SE", [line("L1", "BS.SURV.UAS", 1, 10)]))
     bad = tmp_path / "draft.yaml"

@@ -397,6 +397,23 @@ def test_empty_rows_are_not_rows(tmp_path):
     assert report.rows_read == 1 and report.rows[0]["row_number"] == 3
 
 
+@pytest.mark.parametrize("text", [f"{INVENTORY_HEADER}\n", f"{INVENTORY_HEADER}\n\n,,,\n"])
+def test_a_header_without_data_rows_is_one_file_reject(tmp_path, text):
+    report = inventory(tmp_path, text)
+    assert report.rows_read == 0 and report.rows == []
+    assert report.rejects == [Reject(
+        "inbox/inventory/inv.csv", None, None, None, None,
+        "the file has a header but no data rows; nothing would be loaded")]
+
+
+def test_a_sheet_with_only_its_header_names_the_sheet(tmp_path):
+    path = write_xlsx(tmp_path / "o.xlsx", {"offers": [OFFER_HEADER.split(",")]})
+    report = v.validate_offers(path, "o.xlsx", STATES, CAPS, INVOKING)
+    assert_reconciles(report)
+    assert [(r.sheet, r.row_number, r.reason) for r in report.rejects] == [
+        ("offers", None, "the sheet 'offers' has a header but no data rows; nothing would be loaded")]
+
+
 def test_stray_value_rejects_its_row_once(tmp_path):
     report = inventory(tmp_path, f"{INVENTORY_HEADER},notes\n"
                                  "FI,BS.SURV.UAS,1,1,late, see letter\nEE,BS.SURV.UAS,1,1,ok\n")
