@@ -19,6 +19,7 @@ BUILT_LAST = (
     "gap_history",
     "gap_priorities",
     "gap_roles",
+    "gap_unit_requests",
     "int_ladder_bounds",
     "offer_coordination",
     "offer_surplus",
