@@ -50,15 +50,17 @@ def test_the_first_refresh_has_nothing_to_compare(data_dir, run_pipeline):
     assert run.failed_checks() == []
     assert run.query("SELECT count(*) FROM gap_changes") == [(0,)]
     # Its inputs are on record under gap_history's run id, for tomorrow.
-    assert run.query("SELECT run_id, previous_run_id FROM input_history") == [(run.result.run_id, None)]
+    assert run.query("SELECT run_id, previous_run_id FROM input_history") \
+        == [(run.result.run_id, None)]
     assert run.query("SELECT DISTINCT run_id FROM gap_history") == [(run.result.run_id,)]
     assert run.query("SELECT count(*) FROM input_history_inventory WHERE run_id = ?",
                      [run.result.run_id]) == [(3,)]
 
 
-def test_one_inventory_cell_is_named_with_file_row_column_old_and_new(data_dir, run_pipeline, tmp_path):
+def test_one_inventory_cell_is_named_by_file_row_column_old_new(data_dir, run_pipeline, tmp_path):
     inputs(data_dir)
-    first, second = twice(data_dir, run_pipeline, tmp_path, lambda: inputs(data_dir, pl_uas_readiness=10))
+    first, second = twice(data_dir, run_pipeline, tmp_path,
+                          lambda: inputs(data_dir, pl_uas_readiness=10))
 
     rows = changes(second)
     assert set(rows) == {("FI-X", UAS)}
@@ -77,11 +79,12 @@ def test_one_inventory_cell_is_named_with_file_row_column_old_and_new(data_dir, 
     assert (row.run_id, row.previous_run_id) == (second.result.run_id, first.result.run_id)
 
     # Only the two runs gap_history compares are kept; the older one only its changed row.
-    kept = second.query("SELECT run_id, count(*) FROM input_history_inventory GROUP BY 1 ORDER BY 2")
+    kept = second.query(
+        "SELECT run_id, count(*) FROM input_history_inventory GROUP BY 1 ORDER BY 2")
     assert kept == [(first.result.run_id, 1), (second.result.run_id, 3)]
 
 
-def test_a_reordered_file_with_one_changed_row_still_names_that_row(data_dir, run_pipeline, tmp_path):
+def test_a_reordered_file_still_names_the_changed_row(data_dir, run_pipeline, tmp_path):
     inputs(data_dir)
     _, second = twice(data_dir, run_pipeline, tmp_path,
                       lambda: inputs(data_dir, pl_uas_readiness=10, pl_order=-1))
@@ -119,7 +122,8 @@ def test_two_changed_rows_give_no_single_cause(data_dir, run_pipeline, tmp_path)
     row = changes(second)["FI-X", UAS]
     assert row.input_rows_changed == 2
     assert row.cause == "2 input rows changed for this capability"
-    assert all(getattr(row, c) is None for c in ("cause_file", "cause_column", "cause_old", "cause_new"))
+    assert all(getattr(row, c) is None
+               for c in ("cause_file", "cause_column", "cause_old", "cause_new"))
 
 
 def test_a_newer_submission_is_named_as_the_cause(data_dir, run_pipeline, tmp_path):
@@ -136,3 +140,25 @@ def test_a_newer_submission_is_named_as_the_cause(data_dir, run_pipeline, tmp_pa
         "inventory_PL_2026b.csv row 3: readiness_days 30 → 10 "
         "(superseding inventory_PL_2026.csv row 3)")
     assert rows["FI-X", UAS].cause_file == "inbox/inventory/inventory_PL_2026b.csv"
+
+
+def test_without_the_previous_runs_inputs_no_cause_is_claimed(data_dir, run_pipeline, tmp_path):
+    warehouse = tmp_path / "changes.duckdb"
+    inputs(data_dir)
+    # A run that writes gap_history but not input_history (a partial selection).
+    gaps_only = AssetSelection.assets("gap_history", "int_ladder_bounds", "gap_roles").upstream()
+    first = run_pipeline(data_dir, horizon_years=3, selection=gaps_only, warehouse=warehouse)
+    assert first.result.success
+    inputs(data_dir, pl_uas_readiness=10)
+    second = run_pipeline(data_dir, horizon_years=3, selection=SELECTION, warehouse=warehouse)
+    assert second.result.success and second.failed_checks() == []
+    row = changes(second)["FI-X", UAS]
+    assert row.change == "better"
+    assert row.cause == "the inputs of the previous refresh are not on record"
+    assert row.cause_file is None and row.input_rows_changed != row.input_rows_changed  # null
+
+    # input_history alone, in a run that did not write gap_history, refuses to store.
+    alone = run_pipeline(data_dir, horizon_years=3, selection=["input_history"],
+                         warehouse=warehouse)
+    assert not alone.result.success
+    assert alone.query("SELECT run_id FROM input_history") == [(second.result.run_id,)]

@@ -61,14 +61,17 @@ def history_run_id(context: AssetExecutionContext, latest: str | None) -> str:
     description=sql_description("input_history"),
 )
 def input_history(context: AssetExecutionContext, duckdb: DuckDBResource) -> MaterializeResult:
+    # Decide before writing, and raise outside the connection's block: dagster-duckdb
+    # closes a connection only when its block ends without an exception.
     with duckdb.get_connection() as con:
         latest = [r[0] for r in con.execute(LATEST_RUNS).fetchall()]
-        run_id = history_run_id(context, latest[0] if latest else None)
         on_record = set()
         if con.execute(
             "SELECT count(*) FROM information_schema.tables WHERE table_name = 'input_history'"
         ).fetchone()[0]:
             on_record = {r[0] for r in con.execute("SELECT run_id FROM input_history").fetchall()}
+    run_id = history_run_id(context, latest[0] if latest else None)
+    with duckdb.get_connection() as con:
         if run_id in on_record:
             # A retried step: this run's inputs are stored already, and the run before
             # has been reduced to its changed rows; storing again would lose the pairing.
@@ -137,6 +140,8 @@ def covers_report_changes(duckdb: DuckDBResource, cdp: CdpSettings) -> AssetChec
         severity=AssetCheckSeverity.ERROR,
         metadata={
             "violations": len(problems),
-            "first_violations": MetadataValue.md("\n".join(f"- {p}" for p in problems[:20]) or "_none_"),
+            "first_violations": MetadataValue.md(
+                "\n".join(f"- {p}" for p in problems[:20]) or "_none_"
+            ),
         },
     )
