@@ -22,19 +22,16 @@ from dagster import (
 from dagster_duckdb import DuckDBResource
 
 from pipelines.defs.resources import CdpSettings
+from pipelines.lib.sql_comments import comment_lines, to_markdown
 from pipelines.lib.warehouse import markdown_table, query_df, row_count, run_sql, sql_text
 
 OWNERS = ["team:capability-planning"]
 
 
 def sql_description(name: str) -> str:
-    """The leading comment block of `sql/<name>.sql`, as prose."""
-    lines = []
-    for line in sql_text(name).splitlines():
-        if not line.startswith("--"):
-            break
-        lines.append(line[2:].strip())
-    return "\n".join(lines)
+    """The leading comment block of `sql/<name>.sql`, as the Markdown the UI renders:
+    wrapped lines joined into paragraphs, its lists and definitions kept apart."""
+    return to_markdown(comment_lines(sql_text(name)))
 
 
 def table_metadata(con, table: str, preview_sql: str | None = None, **extra) -> dict:
