@@ -411,7 +411,8 @@ def test_a_sheet_with_only_its_header_names_the_sheet(tmp_path):
     report = v.validate_offers(path, "o.xlsx", STATES, CAPS, INVOKING)
     assert_reconciles(report)
     assert [(r.sheet, r.row_number, r.reason) for r in report.rejects] == [
-        ("offers", None, "the sheet 'offers' has a header but no data rows; nothing would be loaded")]
+        ("offers", None,
+         "the sheet 'offers' has a header but no data rows; nothing would be loaded")]
 
 
 def test_stray_value_rejects_its_row_once(tmp_path):
