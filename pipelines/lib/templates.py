@@ -7,6 +7,11 @@ whole-number, range and date rules taken from `validation`. The lists live on a 
 sheet `lists` and are referenced by name, because a list written into the rule itself
 is limited to 255 characters, far fewer than the capability taxonomy needs.
 
+A cell holds the code, since the pipeline reads the code; a drop-down can show only
+the one column it validates against. So a planner finds each code's name on the visible
+sheet `capabilities` (code beside name, filterable), and the capability_code column's
+input message, error box and instructions point there.
+
 Excel cannot enforce everything (a required cell may still be left empty, a code may be
 pasted over a drop-down): `cdp-gap validate` applies the full rules before sending.
 """
@@ -28,6 +33,7 @@ from pipelines.lib import validation
 
 KINDS = ("inventory", "offers")
 LISTS_SHEET = "lists"
+CAPABILITIES_SHEET = "capabilities"
 LAST_ROW = 1_048_576  # the whole column below the header, as far as Excel goes
 HEADER_FILL = PatternFill("solid", fgColor="1F3864")
 HEADER_FONT = Font(bold=True, color="FFFFFF")
@@ -62,6 +68,10 @@ YEAR = _between("whole", validation.MIN_YEAR, validation.MAX_YEAR)
 SHARE = _between("decimal", 0, 1)
 MEMBER_STATE = Rule("list", formula1="member_states")
 CAPABILITY = Rule("list", formula1="capability_codes")
+CAPABILITY_MEANING = (
+    f"A capability code of the taxonomy, from the list; the sheet '{CAPABILITIES_SHEET}' "
+    "gives the name of each code."
+)
 
 COLUMNS = {
     "inventory": (
@@ -75,7 +85,7 @@ COLUMNS = {
         Column(
             "capability_code",
             True,
-            "A capability code of the taxonomy, from the list.",
+            CAPABILITY_MEANING,
             "BS.SURV.UAS",
             CAPABILITY,
         ),
@@ -163,7 +173,7 @@ COLUMNS = {
         Column(
             "capability_code",
             True,
-            "A capability code of the taxonomy, from the list.",
+            CAPABILITY_MEANING,
             "BS.HELO.UTIL",
             CAPABILITY,
         ),
@@ -222,6 +232,7 @@ def build_template(kind: str, lists: Lists) -> Workbook:
     workbook = Workbook()
     _instructions(workbook.active, kind)
     _data_sheet(workbook.create_sheet(kind), COLUMNS[kind])
+    _capabilities_sheet(workbook.create_sheet(CAPABILITIES_SHEET), lists.capabilities)
     _list_sheet(workbook, lists)
     return workbook
 
@@ -240,6 +251,11 @@ def _instructions(sheet, kind: str) -> None:
         (
             "2. Pick codes from the drop-down lists; Excel refuses values outside the rules "
             "below. Leave optional cells blank to use their default.",
+            None,
+        ),
+        (
+            f"   The sheet '{CAPABILITIES_SHEET}' lists every capability code with its name: "
+            "find the capability there, then pick its code in the capability_code column.",
             None,
         ),
         (
@@ -264,6 +280,26 @@ def _instructions(sheet, kind: str) -> None:
         sheet.cell(sheet.max_row, 3).alignment = Alignment(wrap_text=True, vertical="top")
     for letter, width in zip("ABCD", (20, 10, 70, 28), strict=True):
         sheet.column_dimensions[letter].width = width
+
+
+def _capabilities_sheet(sheet, capabilities: Sequence[tuple[str, str]]) -> None:
+    """The taxonomy as a planner reads it: each code beside its name, to look up and
+    filter, protected (without a password) so that a stray keystroke cannot change it."""
+    sheet.append(["capability_code", "name"])
+    for cell in sheet[1]:
+        cell.font = HEADER_FONT
+        cell.fill = HEADER_FILL
+    for row, (code, name) in enumerate(capabilities, start=2):
+        _text(sheet.cell(row, 1), code)
+        _text(sheet.cell(row, 2), name)
+    widest = max((len(code) for code, _ in capabilities), default=0)
+    sheet.column_dimensions["A"].width = max(18, widest + 4)
+    sheet.column_dimensions["B"].width = 60
+    sheet.freeze_panes = "A2"
+    sheet.auto_filter.ref = f"A1:B{len(capabilities) + 1}"
+    sheet.protection.sheet = True
+    sheet.protection.autoFilter = False  # protected, yet the filter still works
+    sheet.protection.sort = False
 
 
 def _list_sheet(workbook: Workbook, lists: Lists) -> None:

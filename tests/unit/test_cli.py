@@ -189,7 +189,7 @@ def test_template_writes_a_workbook_with_its_validation_rules(capsys, data, tmp_
     code, out = run(capsys, "template", path, "--data-dir", data.root)
     assert code == 0, out
     workbook = openpyxl.load_workbook(path)
-    assert workbook.sheetnames == ["instructions", "inventory", "lists"]
+    assert workbook.sheetnames == ["instructions", "inventory", "capabilities", "lists"]
     rules = {rule.formula1 for rule in workbook["inventory"].data_validations.dataValidation}
     assert {"=member_states", "=capability_codes", '"true,false"'} <= rules
     codes = [c.value for c in workbook["lists"]["C"][1:] if c.value]

@@ -3,6 +3,8 @@ Excel's own data validation with the drop-down lists on a hidden sheet."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import openpyxl
 import pytest
 
@@ -46,7 +48,7 @@ def test_the_data_sheet_has_the_contract_columns_under_the_name_the_pipeline_rea
     tmp_path, kind, table
 ):
     workbook = _written(tmp_path, kind)
-    assert workbook.sheetnames == ["instructions", kind, "lists"]
+    assert workbook.sheetnames == ["instructions", kind, "capabilities", "lists"]
     header = [cell.value for cell in workbook[kind][1]]
     assert header == [c for c in loading.RAW_SCHEMAS[table] if c not in BOOKKEEPING]
     required = {c.name for c in templates.COLUMNS[kind] if c.required}
@@ -71,6 +73,46 @@ def test_drop_down_lists_sit_on_a_hidden_sheet_and_are_referenced_by_name(tmp_pa
     )
     assert rules["capability_code"].formula1 == "=capability_codes"
     assert len(",".join(c for c, _ in CAPABILITIES)) > 255  # why the names
+
+
+@pytest.mark.parametrize("kind", templates.KINDS)
+def test_capability_names_stand_beside_the_codes_on_a_visible_sheet(tmp_path, kind):
+    workbook = _written(tmp_path, kind)
+    sheet = workbook["capabilities"]
+    assert sheet.sheet_state == "visible"
+    rows = [tuple(cell.value for cell in row) for row in sheet.iter_rows()]
+    assert rows == [("capability_code", "name"), *CAPABILITIES]
+    assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref == "A1:B61"
+    assert sheet.protection.sheet and not sheet.protection.autoFilter  # read, filter, not edit
+    # The drop-down still offers the codes alone, the values the pipeline reads...
+    rule = _rules(workbook[kind])["capability_code"]
+    assert rule.type == "list" and rule.formula1 == "=capability_codes"
+    codes = workbook["lists"]
+    assert [codes.cell(r, 3).value for r in range(2, 62)] == [c for c, _ in CAPABILITIES]
+    # ...and where a planner picks one, the input message and the error box say where the
+    # names are.
+    for text in (rule.prompt, rule.error):
+        assert "the sheet 'capabilities' gives the name of each code" in text
+    assert rule.showInputMessage and len(rule.prompt) <= 255
+    instructions = "\n".join(
+        str(c.value) for row in workbook["instructions"].iter_rows() for c in row if c.value
+    )
+    assert "The sheet 'capabilities' lists every capability code with its name" in instructions
+
+
+def test_a_code_picked_from_the_list_is_read_back_as_the_code(tmp_path):
+    """Filled in as a planner would, the template passes the pipeline's own validation."""
+    path = tmp_path / "inventory.xlsx"
+    templates.write_template(path, "inventory", templates.Lists(STATES, CAPABILITIES))
+    workbook = openpyxl.load_workbook(path)
+    workbook["inventory"].append(["FI", CAPABILITIES[7][0], 3, 5])
+    workbook.save(path)
+    codes = {c for c, _ in CAPABILITIES}
+    report = validation.validate_inventory(
+        path, "inventory.xlsx", {c for c, _ in STATES}, codes, dt.date(2026, 3, 31)
+    )
+    assert report.rejects == [] and report.sheet == "inventory"
+    assert [row["capability_code"] for row in report.rows] == [CAPABILITIES[7][0]]
 
 
 def test_whole_number_range_and_date_rules_follow_the_contract(tmp_path):
