@@ -14,8 +14,9 @@ import time
 
 import duckdb
 
-from pipelines.defs.gaps.assets import CASE_COVER_SCHEMA, DRAW_SCHEMA
+from pipelines.defs.gaps.assets import BUILDUP_SCHEMA, CASE_COVER_SCHEMA, DRAW_SCHEMA
 from pipelines.lib import allocation, concurrency
+from pipelines.lib.settings import DEFAULT_BUILDUP_DAYS
 from pipelines.lib.warehouse import query_df, run_sql, write_frame
 
 
@@ -26,6 +27,14 @@ def line_draws(con: duckdb.DuckDBPyConnection, params: dict) -> None:
     write_frame(con, "int_line_draws", allocation.allocate(lines, bands), DRAW_SCHEMA)
 
 
+def line_buildup(con: duckdb.DuckDBPyConnection, params: dict) -> None:
+    """int_line_buildup: the build-up of methodology §13 (lib/allocation.py)."""
+    lines = query_df(con, "select_allocation_lines", params)
+    bands = query_df(con, "select_allocation_bands", params)
+    points = allocation.buildup(lines, bands, params["buildup_days"])
+    write_frame(con, "int_line_buildup", points, BUILDUP_SCHEMA)
+
+
 def case_cover(con: duckdb.DuckDBPyConnection, params: dict) -> None:
     """gap_cases: the linear programs of §4 (lib/concurrency.py), then sql/gap_cases.sql."""
     lines = con.execute("SELECT * FROM int_case_lines").df()
@@ -34,7 +43,11 @@ def case_cover(con: duckdb.DuckDBPyConnection, params: dict) -> None:
     run_sql(con, "gap_cases", params)
 
 
-PYTHON_STEPS = {"int_line_draws": line_draws, "gap_cases": case_cover}
+PYTHON_STEPS = {
+    "int_line_draws": line_draws,
+    "int_line_buildup": line_buildup,
+    "gap_cases": case_cover,
+}
 # Every other step runs sql/<step>.sql.
 STEPS = (
     "int_years",
@@ -43,6 +56,8 @@ STEPS = (
     "int_supply_bands",
     "int_ladder_bounds",
     "int_line_draws",
+    "int_line_buildup",
+    "gap_buildup",
     "gap_lines",
     "gap_contributions",
     "gap_capabilities",
@@ -57,12 +72,17 @@ STEPS = (
 
 
 def build_gaps(
-    con: duckdb.DuckDBPyConnection, base_year: int, horizon_years: int, run_id: str = "benchmark"
+    con: duckdb.DuckDBPyConnection,
+    base_year: int,
+    horizon_years: int,
+    run_id: str = "benchmark",
+    buildup_days: tuple[int, ...] = DEFAULT_BUILDUP_DAYS,
 ) -> dict[str, float]:
     """Build every gap table from the staged tables; seconds taken per step."""
     params = {
         "base_year": base_year,
         "horizon_years": horizon_years,
+        "buildup_days": list(buildup_days),
         "run_id": run_id,
         "run_at": dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0),
     }

@@ -64,12 +64,16 @@ GROUP BY capability_code
 """
 # The engine steps that build what the peer builds (gap_lines, gap_capabilities,
 # gap_contributions, gap_roles); a test derives the same list from the asset graph.
+# gap_lines' day_met columns need the build-up of §13, which the peer does not compute:
+# its steps count on the engine's side only, so the ratio errs in the peer's favour.
 PEER_STEPS = (
     "int_years",
     "int_inventory_groups",
     "int_supply_by_state",
     "int_supply_bands",
     "int_line_draws",
+    "int_line_buildup",
+    "gap_buildup",
     "gap_lines",
     "gap_contributions",
     "gap_capabilities",

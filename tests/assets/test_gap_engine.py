@@ -13,7 +13,7 @@ UAS = "BS.SURV.UAS"
 ALL_CHECKS = {
     "inventory_references", "scenario_references", "scenarios_have_lines", "ingest_reconciliation",
     "ingest_unique_keys", "ladder", "criticality_first", "allocation_bounds", "contributions_sum",
-    "rollups", "case_bounds", "offer_bounds",
+    "rollups", "case_bounds", "offer_bounds", "buildup_settles",
 }
 
 
@@ -62,7 +62,7 @@ def test_a_rerun_gives_byte_identical_tables(data_dir, run_pipeline, tmp_path):
     first = run_pipeline(data_dir, warehouse=tmp_path / "one.duckdb")
     second = run_pipeline(data_dir, warehouse=tmp_path / "two.duckdb")
     for table in ("stg_inventory", "gap_lines", "gap_capabilities", "gap_contributions",
-                  "gap_roles", "gap_priorities", "gap_burden_sharing"):
+                  "gap_roles", "gap_priorities", "gap_burden_sharing", "gap_buildup"):
         sql = f"SELECT * FROM {table}"
         assert first.df(sql).to_csv() == second.df(sql).to_csv(), table
 

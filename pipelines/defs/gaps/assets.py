@@ -1,10 +1,10 @@
 """Gaps: every figure of methodology.md, computed in DuckDB.
 
 Set work (eligibility, effective quantities, year expansion, supply per readiness
-band, roll-ups) is SQL in `sql/int_*.sql` and `sql/gap_*.sql`. Two steps are Python
-over compact inputs: the greedy allocation within a scenario (`lib/allocation.py`,
-sequential by nature) and the concurrency linear programs (`lib/concurrency.py`,
-HiGHS). The invariants of §3 are blocking asset checks.
+band, roll-ups) is SQL in `sql/int_*.sql` and `sql/gap_*.sql`. Three steps are Python
+over compact inputs: the greedy allocation within a scenario and its build-up by
+checkpoint day (`lib/allocation.py`, sequential by nature) and the concurrency linear
+programs (`lib/concurrency.py`, HiGHS). The invariants of §3 are blocking asset checks.
 """
 
 
@@ -28,6 +28,15 @@ DRAW_SCHEMA = {
     "readiness_days": "INTEGER",
     "drawn": "DOUBLE",
 }
+BUILDUP_SCHEMA = {
+    "scenario_id": "VARCHAR",
+    "year": "INTEGER",
+    "capability_code": "VARCHAR",
+    "line_id": "VARCHAR",
+    "day": "INTEGER",
+    "covered": "DOUBLE",
+    "covered_if_late": "DOUBLE",
+}
 CASE_COVER_SCHEMA = {
     "case_id": "VARCHAR",
     "year": "INTEGER",
@@ -37,6 +46,16 @@ CASE_COVER_SCHEMA = {
     "covered": "DOUBLE",
     "shortfall": "DOUBLE",
 }
+
+
+def buildup_metadata(con, cdp: CdpSettings) -> dict:
+    """Per scenario, the share of its requirement covered at each checkpoint (base year)."""
+    return {
+        "checkpoints": ", ".join(str(d) for d in cdp.buildup_days),
+        "base_year_shares": MetadataValue.md(
+            markdown_table(query_df(con, "select_buildup_shares", cdp.sql_params), max_rows=20)
+        ),
+    }
 
 
 def headline_metadata(con, cdp: CdpSettings) -> dict:
@@ -92,7 +111,40 @@ def int_line_draws(duckdb: DuckDBResource, cdp: CdpSettings) -> MaterializeResul
         )
 
 
-gap_lines = sql_table_asset("gap_lines", deps=["int_line_draws", "stg_requirements"], group=GROUP)
+@asset(
+    deps=["int_supply_bands", "stg_requirements", "int_years"],
+    group_name=GROUP,
+    kinds={"duckdb", "python"},
+    owners=OWNERS,
+)
+def int_line_buildup(duckdb: DuckDBResource, cdp: CdpSettings) -> MaterializeResult:
+    """How each requirement line's cover builds up after the invocation (methodology
+    §13): at each checkpoint day of CDP_BUILDUP_DAYS, §3's allocation with every line
+    limited to supply ready by that day, within its own deadline (covered) or whatever
+    its deadline (covered_if_late). Same order of lines, same bands, same greedy
+    (lib/allocation.py)."""
+    with duckdb.get_connection() as con:
+        lines = query_df(con, "select_allocation_lines", cdp.sql_params)
+        bands = query_df(con, "select_allocation_bands", cdp.sql_params)
+        points = allocation.buildup(lines, bands, cdp.buildup_days)
+        write_frame(con, "int_line_buildup", points, BUILDUP_SCHEMA)
+        return MaterializeResult(
+            metadata=table_metadata(
+                con, "int_line_buildup", lines=len(lines), bands=len(bands),
+                checkpoints=", ".join(str(d) for d in cdp.buildup_days),
+            )
+        )
+
+
+gap_buildup = sql_table_asset(
+    "gap_buildup",
+    deps=["int_line_buildup", "stg_requirements"],
+    group=GROUP,
+    metadata=buildup_metadata,
+)
+gap_lines = sql_table_asset(
+    "gap_lines", deps=["int_line_draws", "gap_buildup", "stg_requirements"], group=GROUP
+)
 gap_contributions = sql_table_asset(
     "gap_contributions",
     deps=["int_line_draws", "int_supply_by_state", "int_supply_bands", "stg_scenarios"],
@@ -172,6 +224,7 @@ checks = [
     sql_check("gap_lines", "ladder", additional_deps=["int_ladder_bounds"]),
     sql_check("gap_lines", "criticality_first", additional_deps=["int_ladder_bounds"]),
     sql_check("gap_lines", "allocation_bounds"),
+    sql_check("gap_lines", "buildup_settles", additional_deps=["gap_buildup"]),
     sql_check("gap_contributions", "contributions_sum", additional_deps=["gap_lines"]),
     sql_check("gap_capabilities", "rollups", additional_deps=["gap_roles"]),
     sql_check("gap_cases", "case_bounds"),
