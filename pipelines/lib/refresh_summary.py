@@ -12,7 +12,7 @@ from pipelines.lib.warehouse import query_df
 PUBLISHED = (
     "stg_inventory", "stg_requirements", "ingest_rejects", "ingest_superseded",
     "gap_lines", "gap_capabilities", "gap_roles", "gap_contributions", "gap_cases",
-    "gap_priorities", "gap_burden_sharing", "gap_unit_requests", "gap_history",
+    "gap_priorities", "gap_burden_sharing", "gap_buildup", "gap_unit_requests", "gap_history",
 )
 
 
