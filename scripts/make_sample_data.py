@@ -1236,6 +1236,9 @@ def write_offers(out_dir: Path) -> None:
 REFERENCE_README = """\
 # Reference data
 
+The columns and rules of both files are in
+[the data contract](../../docs/data-contract.md#reference-data--reference).
+
 ## `member_states.csv` - the 27 EU member states (public figures, approximate)
 
 - `nato_member`: membership of the North Atlantic Treaty Organization as of 2024
@@ -1287,7 +1290,7 @@ is visible in `ingest_rejects` and `ingest_superseded`:
 
 {bad_table}
 
-Other intentional variants that are *valid* under the data contract:
+Other intentional variants that are *valid* under [the data contract](../../docs/data-contract.md):
 
 - `inventory_LV_2025_autumn.xlsx` (`as_of` 2025-09-30) is an **older** Latvian
   submission, superseded by `inventory_LV_2026.csv` (`as_of` 2026-02-27). Its rows
@@ -1326,7 +1329,9 @@ Art. 42.7 contingency scenarios (`*.yaml`, one a file) and concurrency cases
 (`concurrency/*.yaml`) for the bundled sample. They are invented planning
 cases, not official scenarios of any member state or of the EU; public context
 used to write them is cited in each file's header. Written by
-`scripts/make_sample_data.py`.
+`scripts/make_sample_data.py`. The file format and its rules are in
+[the data contract](../../docs/data-contract.md#scenarios--scenariosyaml); how the
+gaps are computed from them, in [the methodology](../../docs/methodology.md).
 """
 
 

@@ -1,4 +1,4 @@
-"""The input rules of the data contract (spec/data-contracts.md), as plain functions.
+"""The input rules of the data contract (docs/data-contract.md), as plain functions.
 
 The ingest assets and the `cdp-gap validate` command both call these, so a
 planner checking a file before sending it sees exactly what the pipeline will
