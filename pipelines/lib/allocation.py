@@ -34,6 +34,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from itertools import chain
 from math import fsum
 
 import numpy as np
@@ -244,6 +245,10 @@ def _line_totals(n: int, draws: list[tuple[int, int, float]]) -> list[float]:
     return totals
 
 
+def _all_met(totals: Sequence[float], required: Sequence[float]) -> bool:
+    return all(t >= p * (1 - 1e-12) for t, p in zip(totals, required))
+
+
 def _buildup_one(
     max_days: Sequence[int],
     required: Sequence[float],
@@ -252,19 +257,24 @@ def _buildup_one(
     days: Sequence[int],
 ) -> tuple[list[list[float]], list[list[float]]]:
     """Covered and covered-if-late of one group's lines (in allocation order) at each
-    checkpoint: ``(covered[c][k], late[c][k])`` for checkpoint c and line k.
+    checkpoint of ``days`` (ascending): ``(covered[c][k], late[c][k])`` for checkpoint c
+    and line k.
 
     Both run §3's greedy, on a fresh copy of the bands, with another limit per line:
     min(max_readiness_days, d) for covered, d for covered-if-late. A result depends on d
-    only through the slowest band that has arrived by d, so each distinct one is
-    computed once; from the band of the slowest line's deadline on, covered is §3's
-    allocation itself.
+    only through the slowest band that has arrived by d (and, for covered, no further
+    than the band of the slowest deadline, where it is §3's allocation itself), so each
+    distinct one is computed once. Before the band of the earliest deadline both limits
+    are the same, and once every line is met it stays met (the greedy reaches the most
+    any allocation can give, and more supply can only raise that): neither is recomputed.
     """
     n = len(required)
     zeros = [0.0] * n
+    first = bisect_right(readiness, min(max_days, default=-1)) - 1
     top = bisect_right(readiness, max(max_days, default=-1)) - 1
-    covered_by, late_by = {}, {}
     covered, late = [], []
+    # (band index, totals, every line met) of the checkpoint before
+    last_covered = last_late = None
     for d in days:
         j = bisect_right(readiness, d) - 1
         if j < 0:  # nothing has arrived yet
@@ -272,13 +282,17 @@ def _buildup_one(
             late.append(zeros)
             continue
         key = min(j, top)
-        if key not in covered_by:
+        if last_covered is None or (key != last_covered[0] and not last_covered[2]):
             limits = [min(m, d) for m in max_days]
-            covered_by[key] = _line_totals(n, _draw(limits, required, readiness, list(supply)))
-        if j not in late_by:
-            late_by[j] = _line_totals(n, _draw([d] * n, required, readiness, list(supply)))
-        covered.append(covered_by[key])
-        late.append(late_by[j])
+            totals = _line_totals(n, _draw(limits, required, readiness, list(supply)))
+            last_covered = (key, totals, _all_met(totals, required))
+        if j <= first:  # every line's limit falls in band j either way
+            last_late = (j, *last_covered[1:])
+        elif last_late is None or (j != last_late[0] and not last_late[2]):
+            totals = _line_totals(n, _draw([d] * n, required, readiness, list(supply)))
+            last_late = (j, totals, _all_met(totals, required))
+        covered.append(last_covered[1])
+        late.append(last_late[1])
     return covered, late
 
 
@@ -309,20 +323,22 @@ def buildup(lines: pd.DataFrame, bands: pd.DataFrame, days: Iterable[int]) -> pd
     """
     days = sorted(set(int(d) for d in days))
     g = _groups(lines, bands)
-    covered = np.zeros((len(g.lines), len(days)), dtype=np.float64)
-    late = np.zeros_like(covered)
+    # Line by line, each line's checkpoints in order: the rows of the result.
+    covered, late = [], []
     for s, e, b0, b1 in g:
         if b0 == b1:
+            covered.extend([0.0] * ((e - s) * len(days)))
+            late.extend([0.0] * ((e - s) * len(days)))
             continue
         c, l = _buildup_one(
             g.max_days[s:e], g.required[s:e], g.band_r[b0:b1], g.band_s[b0:b1], days
         )
-        covered[s:e] = np.asarray(c, dtype=np.float64).T
-        late[s:e] = np.asarray(l, dtype=np.float64).T
+        covered.extend(chain.from_iterable(zip(*c)))
+        late.extend(chain.from_iterable(zip(*l)))
 
     keys = _line_keys(g.lines)
     out = keys.loc[keys.index.repeat(len(days))].reset_index(drop=True)
     out["day"] = np.tile(np.asarray(days, dtype=np.int64), len(keys))
-    out["covered"] = covered.reshape(-1)
-    out["covered_if_late"] = late.reshape(-1)
+    out["covered"] = np.asarray(covered, dtype=np.float64)
+    out["covered_if_late"] = np.asarray(late, dtype=np.float64)
     return out.sort_values(GROUP + ["line_id", "day"], kind="stable", ignore_index=True)
