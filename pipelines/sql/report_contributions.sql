@@ -1,7 +1,7 @@
 -- Report: who fills what in the base year (from gap_contributions), beside each line's
 -- required and allocated (gap_lines): a line's contributions sum to its allocated.
 -- Ordered so that the rows of one scenario and capability stand together.
-SELECT c.scenario_id, c.capability_code, c.line_id, replace(c.role, '_', ' ') AS role,
+SELECT c.scenario_id, c.capability_code, c.line_id, role_label(c.role) AS role,
        c.criticality, c.member_state, c.is_invoking_state, c.allocated,
        c.fastest_readiness_days, c.slowest_readiness_days,
        l.required AS line_required, l.allocated AS line_allocated

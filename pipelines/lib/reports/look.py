@@ -33,6 +33,18 @@ RISK_MEANINGS = {
     "high": "an essential line covered less than 50 %",
 }
 
+# What a line's criticality says, in the words of the scenario files' authors.
+CRITICALITY_MEANINGS = {
+    "essential": "the task fails without it; served first",
+    "important": "the task is degraded without it; served next",
+    "desirable": "adds margin; served last",
+}
+# The scenario file's likelihood (1–5) in words; it weights the Priorities (methodology §6).
+LIKELIHOOD_SCALE = {
+    1: "very unlikely", 2: "unlikely", 3: "possible", 4: "likely", 5: "very likely",
+}
+LIKELIHOOD_TEXT = "; ".join(f"{k} {v}" for k, v in LIKELIHOOD_SCALE.items())
+
 
 NAVY = "#1F3864"
 

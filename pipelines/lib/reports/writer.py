@@ -48,6 +48,10 @@ NUMBER_FORMATS = {
 
 
 MAX_WIDTH = 70
+# Pro-rata splits leave noise like 6.899999999999999 in the warehouse's exact figures; a
+# cell shows one decimal but a planner who clicks it or copies it sees every digit. Six
+# decimals are far below any quantity counted and keep sums and shares as they are.
+CELL_DECIMALS = 6
 
 
 @dataclass
@@ -330,7 +334,7 @@ def _look(fmt: str, role: str, fill: str | None):
         return Font(bold=True, size=12, color=_argb(NAVY)), PatternFill(), Alignment(), plain
     if role == "header":
         return (Font(bold=True, color="FFFFFFFF"), _fill(NAVY),
-                Alignment(wrap_text=True, vertical="center", horizontal=_align(fmt)),
+                _padded(wrap_text=True, vertical="center", horizontal=_align(fmt)),
                 Border(bottom=thin))
     if role == "label":
         return Font(color=_argb(NAVY)), PatternFill(), Alignment(vertical="top"), plain
@@ -344,9 +348,17 @@ def _look(fmt: str, role: str, fill: str | None):
         font = Font(color=_argb(RISK_TEXT_COLOURS[fill]), bold=fill in ("significant", "high"))
     elif fmt == "link":
         font = Font(color=_argb(LINK_BLUE), underline="single")
-    align = Alignment(vertical="top", wrap_text=fmt == "wrap",
-                      horizontal="center" if fill else _align(fmt))
+    align = _padded(vertical="top", wrap_text=fmt == "wrap",
+                    horizontal="center" if fill else _align(fmt))
     return font, _fill(RISK_COLOURS[fill]) if fill else PatternFill(), align, Border(bottom=thin)
+
+
+def _padded(horizontal: str | None, **alignment) -> Alignment:
+    """An alignment one character in from the edge it sits on, so a right-aligned figure
+    never runs into left-aligned text in the next column."""
+    if horizontal == "center":
+        return Alignment(horizontal="center", **alignment)
+    return Alignment(horizontal=horizontal or "left", indent=1, **alignment)
 
 
 def _align(fmt: str) -> str | None:
@@ -368,8 +380,10 @@ def _plain(value, fmt: str):
     """A value openpyxl writes as it should be seen (numpy and pandas types made plain)."""
     kind = type(value)
     # The plain types first: they are nearly every cell of a large table.
-    if fmt != "yesno" and (kind is str or kind is int or kind is float):
-        return None if value != value else value  # NaN
+    if kind is float:
+        return None if value != value else round(value, CELL_DECIMALS)  # NaN
+    if fmt != "yesno" and (kind is str or kind is int):
+        return value
     if value is None or (pd.api.types.is_scalar(value) and pd.isna(value)):
         return None
     if isinstance(value, bool) or fmt == "yesno":
@@ -379,7 +393,7 @@ def _plain(value, fmt: str):
     if fmt == "date" and isinstance(value, dt.datetime):
         return value.date()
     if hasattr(value, "item"):  # numpy scalar
-        return value.item()
+        return _plain(value.item(), fmt)
     return value
 
 
@@ -403,7 +417,7 @@ def _widths(blocks: list[Table | Facts], sample: int = 2000) -> list[float]:
     widths: dict[int, float] = {}
 
     def fit(index: int, length: float) -> None:
-        widths[index] = max(widths.get(index, 8), min(length + 2, MAX_WIDTH))
+        widths[index] = max(widths.get(index, 8), min(length + 3, MAX_WIDTH))  # + padding
 
     for block in blocks:
         if isinstance(block, Facts):
