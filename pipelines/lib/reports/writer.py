@@ -75,6 +75,16 @@ class Facts:
 
 
 @dataclass
+class Paragraphs:
+    """A label, and beside it a paragraph that spans the sheet's width, wrapped: for text
+    a person reads as sentences (an Excel table cannot hold merged cells, so this is not
+    one)."""
+
+    rows: list[tuple[str, str]]  # (label, text)
+    heading: str | None = None
+
+
+@dataclass
 class Placed:
     """Where a table landed on its sheet."""
 
@@ -155,7 +165,7 @@ def write_sheet(
     name: str,
     title: str,
     subtitle: str,
-    blocks: list[Table | Facts],
+    blocks: list[Table | Facts | Paragraphs],
     freeze_cols: int = 0,
 ) -> Sheet:
     """Lay out one sheet, block after block."""
@@ -189,6 +199,8 @@ def write_sheet(
             row += 1
         if isinstance(block, Facts):
             row = _write_facts(report, ws, block, row)
+        elif isinstance(block, Paragraphs):
+            row = _write_paragraphs(report, ws, block, row, widths)
         else:
             placed[block.name] = _write_table(report, ws, block, row, widths)
             row = placed[block.name].last_row + 1
@@ -204,6 +216,20 @@ def _write_facts(report: ReportBook, ws, facts: Facts, row: int) -> int:
         else:
             value_cell = report.cell(ws, value, fmt, role="value")
         ws.append([value_cell, label_cell] if facts.value_first else [label_cell, value_cell])
+        row += 1
+    return row
+
+
+def _write_paragraphs(report: ReportBook, ws, block: Paragraphs, row: int, widths) -> int:
+    last = get_column_letter(len(widths))
+    span = sum(widths[1:]) or widths[0]
+    for label, text in block.rows:
+        _height(ws, row, _lines(text, span * 1.05))
+        cells = [report.cell(ws, label, role="label"), report.cell(ws, text, "wrap")]
+        cells += [report.cell(ws, None, "wrap") for _ in range(len(widths) - 2)]
+        ws.append(cells)
+        if len(widths) > 2:
+            ws.merged_cells.add(f"B{row}:{last}{row}")
         row += 1
     return row
 
@@ -412,7 +438,7 @@ def _display_length(value, fmt: str) -> int:
     return max((len(part) for part in str(value).splitlines()), default=0)
 
 
-def _widths(blocks: list[Table | Facts], sample: int = 2000) -> list[float]:
+def _widths(blocks: list[Table | Facts | Paragraphs], sample: int = 2000) -> list[float]:
     """Column widths that fit header and values (from the first rows), capped."""
     widths: dict[int, float] = {}
 
@@ -430,6 +456,10 @@ def _widths(blocks: list[Table | Facts], sample: int = 2000) -> list[float]:
                     fit(0, len(label))
                     if not isinstance(value, str):
                         fit(1, _display_length(value, fmt) * 1.2)
+            continue
+        if isinstance(block, Paragraphs):
+            for label, _ in block.rows:  # the text spans the columns the tables set
+                fit(0, len(label))
             continue
         for index, column in enumerate(block.columns):
             if column.width:
