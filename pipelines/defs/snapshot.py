@@ -16,9 +16,11 @@ SNAPSHOT_FILE = "warehouse_snapshot.duckdb"
 BUILT_LAST = (
     "gap_burden_sharing",
     "gap_cases",
+    "gap_changes",
     "gap_history",
     "gap_priorities",
     "gap_roles",
+    "gap_unit_requests",
     "int_ladder_bounds",
     "offer_coordination",
     "offer_surplus",
