@@ -16,6 +16,7 @@ SNAPSHOT_FILE = "warehouse_snapshot.duckdb"
 BUILT_LAST = (
     "gap_burden_sharing",
     "gap_cases",
+    "gap_changes",
     "gap_history",
     "gap_priorities",
     "gap_roles",

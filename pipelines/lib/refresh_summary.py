@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import textwrap
 from pathlib import Path
 
 import duckdb
 
+from pipelines.lib.publish import RunInfo
 from pipelines.lib.settings import Settings
 from pipelines.lib.warehouse import query_df
+
+CHANGES_SHOWN = 10  # the workbook's Summary and index.html list every change
 
 PUBLISHED = (
     "stg_inventory", "stg_requirements", "ingest_rejects", "ingest_superseded",
@@ -22,7 +27,7 @@ def summary_lines(settings: Settings) -> list[str]:
     con = duckdb.connect(str(settings.warehouse), read_only=True)
     try:
         present = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
-        out = ["Tables:"]
+        out = answer_lines(con, settings, present) + ["Tables:"]
         for table in PUBLISHED:
             if table in present:
                 n = con.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0]
@@ -52,3 +57,37 @@ def output_paths(settings: Settings) -> list[str]:
         if (latest / name).exists():
             paths.append(f"Report:    {latest / name}")
     return paths
+
+
+ANSWER_READS = {"gap_lines", "gap_roles", "gap_capabilities", "gap_buildup",
+                "gap_burden_sharing", "stg_scenarios"}
+
+
+def answer_lines(con, settings: Settings, present: set[str]) -> list[str]:
+    """The answer per scenario and what changed, as the Summary sheet opens with them."""
+    from pipelines.lib.reports.answer import scenario_answers
+
+    if not ANSWER_READS <= present:
+        return []
+    params = {"base_year": settings.base_year, "horizon_years": settings.horizon_years}
+    frames = {name: query_df(con, f"report_{name}", params)
+              for name in ("scenarios", "roles", "shortfalls", "buildup", "burden_sharing")}
+    run = RunInfo("console", dt.datetime.now(), settings.marking, settings.base_year,
+                  settings.horizon_years)
+    out = [f"The answer, base year {settings.base_year}:"]
+    for answer in scenario_answers(frames, run):
+        out += textwrap.wrap(f"{answer.scenario_id}: {answer.text}", 100,
+                             initial_indent="  ", subsequent_indent="      ")
+    if "gap_changes" in present:
+        changes = query_df(con, "report_gap_changes", params)
+        if len(changes):
+            out.append(f"What changed since the previous refresh ({len(changes)} scenario and "
+                       "capability pairs):")
+            for c in changes.head(CHANGES_SHOWN).itertuples():
+                out += textwrap.wrap(
+                    f"{c.scenario_id} {c.capability_code}: {c.change} in {c.years}"
+                    + (f"; {c.cause}" if isinstance(c.cause, str) and c.cause else ""),
+                    100, initial_indent="  ", subsequent_indent="      ")
+            if len(changes) > CHANGES_SHOWN:
+                out.append(f"  … {len(changes) - CHANGES_SHOWN} more in the workbook's Summary.")
+    return out

@@ -3,6 +3,8 @@
 -- Values are carried at 12 decimals, far below any quantity a planner counts.
 CREATE OR REPLACE TEMP MACRO exact_sum(x) AS CAST(sum(CAST(x AS DECIMAL(38, 12))) AS DOUBLE);
 CREATE OR REPLACE TEMP MACRO risk_name(v) AS ['none', 'low', 'moderate', 'significant', 'high'][v + 1];
+-- A role as a person reads it: 'border_security;domestic_support' → 'border security; domestic support'.
+CREATE OR REPLACE TEMP MACRO role_label(r) AS replace(replace(r, '_', ' '), ';', '; ');
 CREATE OR REPLACE TEMP MACRO criticality_rank(c) AS
     CASE c WHEN 'essential' THEN 1 WHEN 'important' THEN 2 WHEN 'desirable' THEN 3 END;
 -- An inventory row is in force in year y when its first year is open or ≤ y and its

@@ -3,7 +3,7 @@
 -- peak shortfall over the horizon (to pick the "top" trajectories to draw).
 SELECT c.scenario_id, c.year, c.capability_code, k.name AS capability_name,
        p.rank AS priority_rank,
-       replace(replace(c.roles, '_', ' '), ';', '; ') AS roles,
+       role_label(c.roles) AS roles,
        c.required, c.allocated, c.shortfall, c.coverage, c.risk_level, c.risk_value,
        c.held, c.not_deployable, c.unavailable, c.nato_committed, c.too_slow, c.usable,
        c.shortfall_acquisition, c.shortfall_management,

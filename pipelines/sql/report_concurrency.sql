@@ -7,11 +7,13 @@ WITH cases AS (
     FROM stg_concurrency_cases
     GROUP BY case_id
 )
-SELECT g.case_id, c.case_name, c.scenarios, g.capability_code, g.criticality,
+SELECT g.case_id, c.case_name, c.scenarios, g.capability_code, k.name AS capability_name,
+       g.criticality,
        g.required, g.covered, g.shortfall, g.coverage, g.shortfall_single_scenarios,
        g.concurrency_shortfall
 FROM gap_cases AS g
 LEFT JOIN cases AS c USING (case_id)
+LEFT JOIN stg_capabilities AS k USING (capability_code)
 WHERE g.year = $base_year
 ORDER BY g.case_id, g.concurrency_shortfall DESC, g.shortfall DESC, g.capability_code,
          criticality_rank(g.criticality)

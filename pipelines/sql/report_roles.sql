@@ -1,5 +1,5 @@
 -- Report: the gap per scenario and role in the base year (from gap_roles).
-SELECT scenario_id, replace(role, '_', ' ') AS role, lines, lines_met, high_risk_lines,
+SELECT scenario_id, role_label(role) AS role, lines, lines_met, high_risk_lines,
        significant_risk_lines, required, allocated, shortfall, coverage
 FROM gap_roles
 WHERE year = $base_year

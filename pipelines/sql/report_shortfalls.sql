@@ -9,7 +9,7 @@ WITH open_years AS (
     FROM gap_capabilities
     GROUP BY scenario_id, capability_code
 )
-SELECT c.scenario_id, replace(replace(c.roles, '_', ' '), ';', '; ') AS roles,
+SELECT c.scenario_id, role_label(c.roles) AS roles,
        c.capability_code, k.name AS capability_name,
        c.required, c.allocated, c.shortfall, c.coverage, c.risk_level,
        c.shortfall_acquisition, c.shortfall_management,

@@ -21,8 +21,11 @@ def sheet(report: ReportBook, frames, run: RunInfo, links: Links) -> None:
     write_sheet(
         report, NAME,
         f"Burden sharing — base year {run.base_year}",
-        "Contribution share against GDP share among the states other than the invoking one; "
-        "fair-share index 1 = pulls its weight. The invoking state's own effort comes first.",
+        "Among the states other than the invoking one. Allocated adds units of every kind "
+        "alike (a team counts like a battalion; methodology §7), and so do the contribution "
+        "share and the fair-share index (1 = pulls its weight against its GDP share). Lines' "
+        "worth weighs each unit by the requirement line it fills: a whole line counts 1, "
+        "whatever its unit. The invoking state's own effort comes first.",
         [Table("BurdenSharing", burden, [
             Col("scenario_id", "Scenario"),
             Col("member_state", "State"),
@@ -32,6 +35,8 @@ def sheet(report: ReportBook, frames, run: RunInfo, links: Links) -> None:
             Col("contribution_share", "Contribution share", "pct"),
             Col("gdp_share", "GDP share", "pct"),
             Col("fair_share_index", "Fair-share index", "index"),
+            Col("line_equivalents", "Lines' worth", "qty"),
+            Col("line_equivalent_share", "Share of lines' worth", "pct"),
         ])],
         freeze_cols=2,
     )

@@ -7,7 +7,7 @@ import pandas as pd
 
 from pipelines.lib.publish import RunInfo
 from pipelines.lib.reports import (
-    burden_sharing, concurrency, offers, scorecard, shortfalls, trajectory,
+    buildup, burden_sharing, concurrency, offers, scorecard, shortfalls, trajectory,
 )
 from pipelines.lib.reports.figures import Chart
 
@@ -25,15 +25,21 @@ def build_charts(frames: dict[str, pd.DataFrame], run: RunInfo) -> list[Chart]:
               f"The requirement lines with the largest shortfall in {run.base_year}, in force-pool "
               "units (quantity × rotation), coloured by risk.",
               shortfalls.top_shortfalls_figure(frames["line_shortfalls"])),
+        Chart("buildup", "How fast: the cover after an invocation, day by day",
+              f"Share of each scenario's requirement covered by each day after the invocation, in "
+              f"{run.base_year}, per role and for the scenario as a whole, counting units that "
+              "arrive within each line's deadline; dashed: if deadlines could slip. Dotted "
+              "verticals: the lines' deadlines. Choose the scenario in the menu.",
+              buildup.buildup_figure(frames["buildup"], frames["buildup_lines"])),
         Chart("waterfall", "From held to usable, against required",
               "For one scenario and capability: every unit held in the base year, less what "
               "may not deploy, is unavailable, is committed to NATO or is too slow, leaves what "
-              f"is usable. Choose one of the {shortfalls.TOP_WATERFALLS} largest shortfalls in the menu, "
-              "largest first; the workbook's Shortfalls sheet lists every one.",
+              f"is usable. Choose one of the {shortfalls.TOP_WATERFALLS} largest shortfalls in "
+              "the menu, largest first; the workbook's Shortfalls sheet lists every one.",
               shortfalls.waterfall_figure(base)),
         Chart("trajectories", "Shortfall trajectories over the horizon",
-              f"The {trajectory.TOP_TRAJECTORIES} scenario–capability pairs with the largest shortfall in any "
-              f"year from {run.base_year} to {run.last_year}.",
+              f"The {trajectory.TOP_TRAJECTORIES} scenario–capability pairs with the largest "
+              f"shortfall in any year from {run.base_year} to {run.last_year}.",
               trajectory.trajectory_figure(years)),
         Chart("burden_sharing", "Burden sharing: contribution share against GDP share",
               "Among the states other than the invoking one, in the base year. A state above its "

@@ -27,6 +27,7 @@ def sheet(report: ReportBook, frames, run: RunInfo, links: Links) -> None:
             Col("case_id", "Case"),
             Col("scenarios", "Scenarios at once", "wrap", width=30),
             Col("capability_code", "Capability"),
+            Col("capability_name", "Name", "wrap", width=30),
             Col("criticality", "Criticality"),
             Col("required", "Required", "qty"),
             Col("covered", "Covered", "qty"),

@@ -12,11 +12,11 @@ from pipelines.lib.warehouse import query_df
 def report_frames(con, params: dict) -> dict[str, pd.DataFrame]:
     """Every figure the workbook and the charts show, read from the warehouse."""
     names = [
-        "facts", "scenarios", "sources", "roles", "history_runs", "changes",
+        "facts", "scenarios", "sources", "roles", "history_runs",
         "capability_years", "shortfalls", "line_shortfalls", "concurrency", "priorities",
         "burden_sharing", "contributions", "data_issues",
         "offer_lines", "offer_accepted", "offer_whom_to_ask", "offer_surplus",
-        "offer_coordination",
+        "offer_coordination", "buildup", "buildup_lines", "gap_changes",
     ]
     frames = {name: query_df(con, f"report_{name}", params) for name in names}
     frames["headline"] = query_df(con, "select_headline", params).merge(

@@ -33,6 +33,18 @@ RISK_MEANINGS = {
     "high": "an essential line covered less than 50 %",
 }
 
+# What a line's criticality says, in the words of the scenario files' authors.
+CRITICALITY_MEANINGS = {
+    "essential": "the task fails without it; served first",
+    "important": "the task is degraded without it; served next",
+    "desirable": "adds margin; served last",
+}
+# The scenario file's likelihood (1–5) in words; it weights the Priorities (methodology §6).
+LIKELIHOOD_SCALE = {
+    1: "very unlikely", 2: "unlikely", 3: "possible", 4: "likely", 5: "very likely",
+}
+LIKELIHOOD_TEXT = "; ".join(f"{k} {v}" for k, v in LIKELIHOOD_SCALE.items())
+
 
 NAVY = "#1F3864"
 
@@ -83,6 +95,20 @@ METHOD = [
      "fast units for the lines that need them; within one readiness it draws from every "
      "holder in proportion to what each still has free. The Contributions sheet lists every "
      "piece: a line's contributions add up to its allocated."),
+    ("Fractional figures",
+     "A figure like 1.4 is not a number of units anyone can send. Supply counts as quantity × "
+     "availability (less the NATO share when Article 5 runs at the same time), and a line's "
+     "draw is split over every holder of a readiness in proportion to what each has free, so "
+     "allocated figures are expected shares of units. 'Units to request' (Contributions) turns "
+     "them into whole units: each state's piece is rounded down or up, each line's total is its "
+     "allocated rounded (half up wherever the states' limits allow), and no state is asked for "
+     "more than its pieces in that scenario and capability add up to, rounded up; the largest "
+     "fractions are rounded up first."),
+    ("How fast",
+     "The Build-up sheet counts, for each day after the invocation (D+0, D+2 … D+180), what "
+     "each line has from units ready by that day and within its own deadline, by the same "
+     "rule as above. A line is met by the first such day at which it has all it requires. "
+     "'If it may slip' counts units that arrive after the line's deadline too."),
     ("Risk",
      "From coverage and criticality, per line (table below); a capability in a scenario takes "
      "the highest risk of its lines. Risk values for scoring: none 0, low 1, moderate 2, "
@@ -106,14 +132,19 @@ METHOD = [
     ("Burden sharing",
      "For each state other than the invoking one: its share of what all of them contribute, "
      "against its share of their GDP. Fair-share index = contribution share ÷ GDP share; 1 means "
-     "a state pulls its weight. The invoking state's own effort is shown, but it is not burden "
-     "sharing."),
+     "a state pulls its weight. These add units of every kind alike (a cyber team counts as "
+     "much as an infantry battalion), as the methodology defines them. Lines' worth weighs "
+     "them explicitly instead: each unit counts as the share of its requirement line it fills, "
+     "so a whole line counts 1 whatever its unit. The invoking state's own effort is shown, "
+     "but it is not burden sharing."),
     ("Years",
      "Every sheet shows the base year, except Trajectory, which covers the whole horizon; the "
      "charts' year slider does too. The warehouse holds every year."),
     ("Changes",
      "The Summary compares the two latest refreshes recorded in gap_history: a risk level that "
-     "moved, or a shortfall that changed beyond rounding noise."),
+     "moved, or a shortfall that changed beyond rounding noise, one row per scenario and "
+     "capability with the years it affects, and the input row that explains it (file, row, "
+     "column, old → new) where a single one does."),
     ("Rounding",
      "Quantities split pro rata carry rounding noise: a shortfall below 1e-9 × required counts "
      "as zero, and a coverage within 1e-9 of a band's edge belongs to the higher band. Figures "

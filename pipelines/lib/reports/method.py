@@ -26,7 +26,7 @@ def sheet(report: ReportBook, frames, run: RunInfo, links: Links) -> None:
     write_sheet(
         report, NAME,
         "Method — the parameters of this run and how each figure is made",
-        "In plain words; the full rules are in the project's methodology.md.",
+        "In plain words; the full rules are in the project's docs/methodology.md.",
         [
             Facts([
                 ("Base year", run.base_year, "year"),

@@ -11,6 +11,8 @@ import html
 import pandas as pd
 
 from pipelines.lib.publish import CHARTS, INDEX, WORKBOOK, RunInfo
+from pipelines.lib.reports.answer import scenario_answers
+from pipelines.lib.reports.buildup import line_status
 from pipelines.lib.reports.figures import CONFIG, Chart
 from pipelines.lib.reports.look import (
     FONT, METHOD, NAVY, RISK_COLOURS, RISK_LEVELS, RISK_MEANINGS, RISK_TEXT_COLOURS, Col,
@@ -27,6 +29,7 @@ h1 { color: %(navy)s; font-size: 26px; margin: 18px 0 4px; }
 h2 { color: %(navy)s; font-size: 20px; margin: 34px 0 6px; border-bottom: 2px solid %(navy)s;
      padding-bottom: 4px; }
 p.lead, p.intro { color: #404040; max-width: 900px; }
+p.answer { max-width: 1100px; line-height: 1.45; margin: 8px 0; }
 p.meta { color: #595959; font-size: 14px; }
 a { color: #0563C1; }
 nav a { margin-right: 14px; }
@@ -104,6 +107,9 @@ def index_page(frames: dict[str, pd.DataFrame], charts: list[Chart], run: RunInf
     ).sort_values(["risk_rank", "shortfall"], ascending=False)
     concurrency_only = frames["concurrency"][frames["concurrency"].concurrency_shortfall > 0]
     issues = frames["data_issues"]
+    late_lines = frames["buildup_lines"][frames["buildup_lines"].day_met.isna()]
+    late_lines = late_lines.assign(when=[line_status(line) for line in late_lines.itertuples()])
+    changes = frames["gap_changes"]
     sections = [
         "<h1>Gap analysis of Art. 42.7 mutual-assistance scenarios</h1>",
         _meta(run, facts.data_as_of),
@@ -114,7 +120,11 @@ def index_page(frames: dict[str, pd.DataFrame], charts: list[Chart], run: RunInf
         f"<p><b><a href=\"{WORKBOOK}\">Download the workbook ({WORKBOOK})</a></b></p>",
         "<nav>" + " ".join(f"<a href=\"#{c.name}\">{html.escape(c.title.split(':')[0])}</a>"
                            for c in charts) + " <a href=\"#priorities\">Priorities</a> "
+        "<a href=\"#changes\">What changed</a> "
         "<a href=\"#data-issues\">Data issues</a> <a href=\"#method\">Method</a></nav>",
+        f"<h2 id=\"answer\">The answer, scenario by scenario, base year {run.base_year}</h2>",
+        "".join(f"<p class=\"answer\"><b>{html.escape(a.scenario_id)}</b> {html.escape(a.text)}"
+                "</p>\n" for a in scenario_answers(frames, run)),
         f"<h2 id=\"headline\">Headline, base year {run.base_year}</h2>",
         _cards([
             (facts.lines, "requirement lines", ""),
@@ -146,6 +156,15 @@ def index_page(frames: dict[str, pd.DataFrame], charts: list[Chart], run: RunInf
             Col("shortfall_management", "Management", "qty"),
             Col("closes_in_year", "Closes in", "year"),
         ], limit=20, empty="No shortfall in the base year."),
+        plot("buildup"),
+        "<h3>Lines not met by their deadline</h3>",
+        html_table(late_lines, [
+            Col("scenario_id", "Scenario"), Col("line_id", "Line"),
+            Col("capability_code", "Capability"), Col("capability_name", "Name"),
+            Col("criticality", "Criticality"),
+            Col("max_readiness_days", "Deadline (days)", "int"),
+            Col("risk_level", "Risk", "risk"), Col("when", "When"),
+        ], limit=25, empty="Every line is met by its deadline."),
         plot("waterfall"),
         plot("trajectories"),
         plot("concurrency"),
@@ -178,6 +197,17 @@ def index_page(frames: dict[str, pd.DataFrame], charts: list[Chart], run: RunInf
             Col("total_shortfall", "Total shortfall", "qty"),
             Col("closes_in_year", "Closes in", "year"),
         ], limit=15, empty="No scenario requires any capability."),
+        "<h2 id=\"changes\">What changed since the previous refresh</h2>\n<p class=\"intro\">"
+        "One row per scenario and capability whose risk or shortfall moved, with the years it "
+        "affects and the input change that explains it where a single input row does.</p>",
+        html_table(changes, [
+            Col("scenario_id", "Scenario"), Col("capability_code", "Capability"),
+            Col("capability_name", "Name"), Col("change", "Change"),
+            Col("years", "Years"), Col("risk_before", "Risk before", "risk"),
+            Col("risk_now", "Risk now", "risk"),
+            Col("largest_shortfall_change", "Largest change", "qty"),
+            Col("cause", "Input change"),
+        ], limit=30, empty="Nothing changed since the previous refresh, or this is the first."),
         f"<h2 id=\"data-issues\">Data issues</h2>\n<p class=\"intro\">{len(issues)} input rows "
         "are not used in the figures: rejected values and files, and rows superseded by a newer "
         "submission.</p>",

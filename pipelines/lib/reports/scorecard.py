@@ -11,7 +11,9 @@ import plotly.graph_objects as go
 
 from pipelines.lib.publish import RunInfo
 from pipelines.lib.reports.figures import risk_colourscale, style_figure
-from pipelines.lib.reports.look import RISK_LEVELS, RISK_MEANINGS, Col, run_years
+from pipelines.lib.reports.look import (
+    CRITICALITY_MEANINGS, LIKELIHOOD_TEXT, RISK_LEVELS, RISK_MEANINGS, Col, run_years,
+)
 from pipelines.lib.reports.writer import Facts, Links, ReportBook, Table, write_sheet
 
 
@@ -27,6 +29,7 @@ def sheet(report: ReportBook, frames, run: RunInfo, links: Links) -> None:
     base = years[years.year == run.base_year]
     scenarios = frames["scenarios"]
     ids = list(scenarios.scenario_id)
+    likelihood = dict(zip(scenarios.scenario_id, scenarios.likelihood))
     matrix = (
         base[["capability_code", "capability_name", "priority_rank"]]
         .drop_duplicates("capability_code")
@@ -48,17 +51,22 @@ def sheet(report: ReportBook, frames, run: RunInfo, links: Links) -> None:
             if code in cells.index else None
             for code in codes
         ]
-        columns.append(Col(f"c{number}", sid, "pct0", width=11, link=f"l{number}",
-                           fill_by=f"r{number}"))
+        columns.append(Col(f"c{number}", f"{sid}\nlikelihood {likelihood[sid]}", "pct0",
+                           width=17, link=f"l{number}", fill_by=f"r{number}"))
     write_sheet(
         report, NAME,
         f"Scorecard — risk per capability and scenario, base year {run.base_year}",
         "Colour: the risk (worst line, methodology §5); figure: coverage. Blank: the scenario "
         "does not need the capability. Click a cell for the rows behind it.",
         [
-            Table("Scorecard", matrix, columns),
             Facts([(meaning, level, "risk") for level, meaning in RISK_MEANINGS.items()],
-                  heading="Legend", value_first=True),
+                  heading="Colour: the risk of the scenario's worst line for the capability",
+                  value_first=True),
+            Facts([(meaning, level, "text") for level, meaning in CRITICALITY_MEANINGS.items()]
+                  + [(f"likelihood of the scenario (under its name), from its file: "
+                      f"{LIKELIHOOD_TEXT}; it weights the Priorities", "1–5", "text")],
+                  heading="Criticality of a line, likelihood of a scenario", value_first=True),
+            Table("Scorecard", matrix, columns),
         ],
         freeze_cols=3,
     )

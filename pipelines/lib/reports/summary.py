@@ -4,8 +4,9 @@
 from __future__ import annotations
 
 from pipelines.lib.publish import RunInfo
+from pipelines.lib.reports.answer import scenario_answers
 from pipelines.lib.reports.look import Col
-from pipelines.lib.reports.writer import Facts, Links, ReportBook, Table, write_sheet
+from pipelines.lib.reports.writer import Facts, Links, Paragraphs, ReportBook, Table, write_sheet
 
 
 NAME = "Summary"
@@ -27,6 +28,8 @@ def sheet(report: ReportBook, frames, run: RunInfo, links: Links) -> None:
         "Requirement lines are the lines of the scenarios; a capability shortfall is one "
         "scenario short of one capability. Quantities are force pools (quantity × rotation).",
         [
+            Paragraphs([(a.scenario_id, a.text) for a in scenario_answers(frames, run)],
+                       heading="The answer, scenario by scenario"),
             Facts([
                 ("requirement lines in all scenarios", facts.lines, "int"),
                 ("met in full", facts.lines_met, "int"),
@@ -68,16 +71,18 @@ def sheet(report: ReportBook, frames, run: RunInfo, links: Links) -> None:
                 ("These figures: refresh", current, "text"),
                 ("Compared with: refresh", previous, "text"),
             ], heading="What changed since the previous refresh"),
-            Table("Changes", frames["changes"], [
-                Col("year", "Year", "year"),
+            Table("Changes", frames["gap_changes"], [
                 Col("scenario_id", "Scenario"),
                 Col("capability_code", "Capability"),
+                Col("capability_name", "Name", "wrap", width=30),
                 Col("change", "Change"),
-                Col("risk_before", "Risk before", "risk"),
-                Col("risk_now", "Risk now", "risk"),
-                Col("shortfall_before", "Shortfall before", "qty"),
-                Col("shortfall_now", "Shortfall now", "qty"),
-                Col("shortfall_change", "Change in shortfall", "qty"),
+                Col("years", "Years affected", "wrap", width=16),
+                Col("risk_before", f"Risk before, {run.base_year}", "risk"),
+                Col("risk_now", f"Risk now, {run.base_year}", "risk"),
+                Col("shortfall_before", f"Shortfall before, {run.base_year}", "qty"),
+                Col("shortfall_now", f"Shortfall now, {run.base_year}", "qty"),
+                Col("largest_shortfall_change", "Largest change in any year", "qty"),
+                Col("cause", "Input change that explains it", "wrap", width=50),
             ], empty="No risk level or shortfall changed." if len(runs) > 1
                 else "Nothing to compare yet."),
         ],

@@ -72,7 +72,11 @@ def sheet(report: ReportBook, frames, run: RunInfo, links: Links) -> None:
         row = placed.first_row + offset
         values = Reference(ws, min_col=first, max_col=last, min_row=row, max_row=row)
         label, _ = safe_text(f"{wide.scenario_id[offset]} · {wide.capability_code[offset]}")
-        chart.series.append(Series(values, title=label))
+        series = Series(values, title=label)
+        # openpyxl's line series default to smoothed curves, which overshoot the data
+        # (a shortfall drawn below zero between two years): straight segments only.
+        series.smooth = False
+        chart.series.append(series)
     chart.set_categories(Reference(ws, min_col=first, max_col=last,
                                    min_row=placed.header_row, max_row=placed.header_row))
     ws.add_chart(chart, f"{get_column_letter(last + 2)}{placed.header_row}")

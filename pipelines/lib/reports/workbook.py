@@ -11,13 +11,13 @@ import pandas as pd
 
 from pipelines.lib.publish import RunInfo
 from pipelines.lib.reports import (
-    burden_sharing, concurrency, contributions, cover, data_issues, method, offers, priorities,
-    scorecard, shortfalls, summary, trajectory,
+    buildup, burden_sharing, concurrency, contributions, cover, data_issues, method, offers,
+    priorities, scorecard, shortfalls, summary, trajectory,
 )
 from pipelines.lib.reports.writer import Links, ReportBook, row_link
 
 SHEETS = [
-    cover, summary, scorecard, shortfalls, trajectory, concurrency, priorities,
+    cover, summary, scorecard, shortfalls, buildup, trajectory, concurrency, priorities,
     burden_sharing, contributions, offers, data_issues, method,
 ]
 

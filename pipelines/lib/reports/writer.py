@@ -48,6 +48,10 @@ NUMBER_FORMATS = {
 
 
 MAX_WIDTH = 70
+# Pro-rata splits leave noise like 6.899999999999999 in the warehouse's exact figures; a
+# cell shows one decimal but a planner who clicks it or copies it sees every digit. Six
+# decimals are far below any quantity counted and keep sums and shares as they are.
+CELL_DECIMALS = 6
 
 
 @dataclass
@@ -68,6 +72,16 @@ class Facts:
     rows: list[tuple[str, object, str]]  # (label, value, fmt)
     heading: str | None = None
     value_first: bool = False
+
+
+@dataclass
+class Paragraphs:
+    """A label, and beside it a paragraph that spans the sheet's width, wrapped: for text
+    a person reads as sentences (an Excel table cannot hold merged cells, so this is not
+    one)."""
+
+    rows: list[tuple[str, str]]  # (label, text)
+    heading: str | None = None
 
 
 @dataclass
@@ -151,7 +165,7 @@ def write_sheet(
     name: str,
     title: str,
     subtitle: str,
-    blocks: list[Table | Facts],
+    blocks: list[Table | Facts | Paragraphs],
     freeze_cols: int = 0,
 ) -> Sheet:
     """Lay out one sheet, block after block."""
@@ -185,6 +199,8 @@ def write_sheet(
             row += 1
         if isinstance(block, Facts):
             row = _write_facts(report, ws, block, row)
+        elif isinstance(block, Paragraphs):
+            row = _write_paragraphs(report, ws, block, row, widths)
         else:
             placed[block.name] = _write_table(report, ws, block, row, widths)
             row = placed[block.name].last_row + 1
@@ -200,6 +216,20 @@ def _write_facts(report: ReportBook, ws, facts: Facts, row: int) -> int:
         else:
             value_cell = report.cell(ws, value, fmt, role="value")
         ws.append([value_cell, label_cell] if facts.value_first else [label_cell, value_cell])
+        row += 1
+    return row
+
+
+def _write_paragraphs(report: ReportBook, ws, block: Paragraphs, row: int, widths) -> int:
+    last = get_column_letter(len(widths))
+    span = sum(widths[1:]) or widths[0]
+    for label, text in block.rows:
+        _height(ws, row, _lines(text, span * 1.05))
+        cells = [report.cell(ws, label, role="label"), report.cell(ws, text, "wrap")]
+        cells += [report.cell(ws, None, "wrap") for _ in range(len(widths) - 2)]
+        ws.append(cells)
+        if len(widths) > 2:
+            ws.merged_cells.add(f"B{row}:{last}{row}")
         row += 1
     return row
 
@@ -330,7 +360,7 @@ def _look(fmt: str, role: str, fill: str | None):
         return Font(bold=True, size=12, color=_argb(NAVY)), PatternFill(), Alignment(), plain
     if role == "header":
         return (Font(bold=True, color="FFFFFFFF"), _fill(NAVY),
-                Alignment(wrap_text=True, vertical="center", horizontal=_align(fmt)),
+                _padded(wrap_text=True, vertical="center", horizontal=_align(fmt)),
                 Border(bottom=thin))
     if role == "label":
         return Font(color=_argb(NAVY)), PatternFill(), Alignment(vertical="top"), plain
@@ -344,9 +374,17 @@ def _look(fmt: str, role: str, fill: str | None):
         font = Font(color=_argb(RISK_TEXT_COLOURS[fill]), bold=fill in ("significant", "high"))
     elif fmt == "link":
         font = Font(color=_argb(LINK_BLUE), underline="single")
-    align = Alignment(vertical="top", wrap_text=fmt == "wrap",
-                      horizontal="center" if fill else _align(fmt))
+    align = _padded(vertical="top", wrap_text=fmt == "wrap",
+                    horizontal="center" if fill else _align(fmt))
     return font, _fill(RISK_COLOURS[fill]) if fill else PatternFill(), align, Border(bottom=thin)
+
+
+def _padded(horizontal: str | None, **alignment) -> Alignment:
+    """An alignment one character in from the edge it sits on, so a right-aligned figure
+    never runs into left-aligned text in the next column."""
+    if horizontal == "center":
+        return Alignment(horizontal="center", **alignment)
+    return Alignment(horizontal=horizontal or "left", indent=1, **alignment)
 
 
 def _align(fmt: str) -> str | None:
@@ -368,8 +406,10 @@ def _plain(value, fmt: str):
     """A value openpyxl writes as it should be seen (numpy and pandas types made plain)."""
     kind = type(value)
     # The plain types first: they are nearly every cell of a large table.
-    if fmt != "yesno" and (kind is str or kind is int or kind is float):
-        return None if value != value else value  # NaN
+    if kind is float:
+        return None if value != value else round(value, CELL_DECIMALS)  # NaN
+    if fmt != "yesno" and (kind is str or kind is int):
+        return value
     if value is None or (pd.api.types.is_scalar(value) and pd.isna(value)):
         return None
     if isinstance(value, bool) or fmt == "yesno":
@@ -379,7 +419,7 @@ def _plain(value, fmt: str):
     if fmt == "date" and isinstance(value, dt.datetime):
         return value.date()
     if hasattr(value, "item"):  # numpy scalar
-        return value.item()
+        return _plain(value.item(), fmt)
     return value
 
 
@@ -398,12 +438,12 @@ def _display_length(value, fmt: str) -> int:
     return max((len(part) for part in str(value).splitlines()), default=0)
 
 
-def _widths(blocks: list[Table | Facts], sample: int = 2000) -> list[float]:
+def _widths(blocks: list[Table | Facts | Paragraphs], sample: int = 2000) -> list[float]:
     """Column widths that fit header and values (from the first rows), capped."""
     widths: dict[int, float] = {}
 
     def fit(index: int, length: float) -> None:
-        widths[index] = max(widths.get(index, 8), min(length + 2, MAX_WIDTH))
+        widths[index] = max(widths.get(index, 8), min(length + 3, MAX_WIDTH))  # + padding
 
     for block in blocks:
         if isinstance(block, Facts):
@@ -416,6 +456,10 @@ def _widths(blocks: list[Table | Facts], sample: int = 2000) -> list[float]:
                     fit(0, len(label))
                     if not isinstance(value, str):
                         fit(1, _display_length(value, fmt) * 1.2)
+            continue
+        if isinstance(block, Paragraphs):
+            for label, _ in block.rows:  # the text spans the columns the tables set
+                fit(0, len(label))
             continue
         for index, column in enumerate(block.columns):
             if column.width:

@@ -1,0 +1,150 @@
+"""The answer per scenario, in words: the question this tool exists for — if this state
+invoked Art. 42.7, could the Union cover the tasks, where are the gaps, how fast does
+the cover come, and who gives most — answered in a few sentences from the figures.
+
+The sentences are made from `frames.report_frames` (the same figures the sheets show)
+and add nothing to them: every number in a sentence is a number of the Summary,
+Shortfalls, Build-up or Burden sharing sheet, rounded for reading.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from pipelines.lib.publish import RunInfo
+
+GAPS_NAMED = 4  # the worst gaps named in a sentence; the Shortfalls sheet lists them all
+CONTRIBUTORS_NAMED = 3
+SETTLED = 1e-9  # §5's tolerance: a share within it of the next is the same share
+
+
+@dataclass(frozen=True)
+class Answer:
+    scenario_id: str
+    cover: str  # covered or not per role, in the base year
+    gaps: str  # the named capability gaps, their risk and when each closes
+    speed: str  # how fast the cover builds up
+    helpers: str  # the states that contribute most
+
+    @property
+    def text(self) -> str:
+        return " ".join(part for part in (self.cover, self.gaps, self.speed, self.helpers) if part)
+
+
+def percent(share: float) -> str:
+    """A share as a person reads it: never 100 % unless it is whole, never 0 % unless nil."""
+    if share >= 1 - SETTLED:
+        return "100 %"
+    if share <= SETTLED:
+        return "0 %"
+    return f"{min(max(round(share * 100), 1), 99)} %"
+
+
+def listing(items: list[str]) -> str:
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def scenario_answers(frames: dict[str, pd.DataFrame], run: RunInfo) -> list[Answer]:
+    """One answer per scenario, in the order of the scenarios."""
+    return [
+        Answer(
+            scenario.scenario_id,
+            cover=_cover(scenario, frames["roles"], run),
+            gaps=_gaps(scenario.scenario_id, frames["shortfalls"], run),
+            speed=_speed(scenario.scenario_id, frames["buildup"]),
+            helpers=_helpers(scenario, frames["burden_sharing"]),
+        )
+        for scenario in frames["scenarios"].itertuples()
+    ]
+
+
+def _cover(scenario, roles: pd.DataFrame, run: RunInfo) -> str:
+    state = scenario.invoking_state_name or scenario.invoking_state
+    rows = roles[roles.scenario_id == scenario.scenario_id]
+    covered = [r.role for r in rows.itertuples() if r.lines_met == r.lines]
+    short = [
+        f"{r.role} ({r.lines_met} of {r.lines} lines met, {percent(r.coverage)} of the "
+        "requirement)"
+        for r in rows.itertuples() if r.lines_met < r.lines
+    ]
+    opening = f"If {state} invoked Art. 42.7 ({scenario.name}), in {run.base_year} the Union"
+    if not short:
+        return f"{opening} could cover {listing(covered) or 'every task'} in full."
+    if not covered:
+        return f"{opening} could not cover {listing(short)}."
+    return f"{opening} could cover {listing(covered)} in full, but not {listing(short)}."
+
+
+def _gaps(scenario_id: str, shortfalls: pd.DataFrame, run: RunInfo) -> str:
+    rows = shortfalls[shortfalls.scenario_id == scenario_id]
+    if rows.empty:
+        return ""
+    named = []
+    for gap in rows.head(GAPS_NAMED).itertuples():
+        closes = (f"closes in {int(gap.closes_in_year)}" if pd.notna(gap.closes_in_year)
+                  else f"still open in {run.last_year}")
+        name = f" {gap.capability_name}" if isinstance(gap.capability_name, str) else ""
+        named.append(f"{gap.capability_code}{name} ({gap.risk_level} risk, "
+                     f"{percent(gap.coverage)} covered, {closes})")
+    more = len(rows) - len(named)
+    tail = f"; {more} more on the Shortfalls sheet" if more > 0 else ""
+    label = "Gap" if len(rows) == 1 else "Gaps"
+    return f"{label}: {'; '.join(named)}{tail}."
+
+
+def milestones(days: list[int], shares: list[float]) -> list[tuple[int, float]]:
+    """The checkpoints worth saying: the first with any cover, the first at half or more,
+    and the first that reaches the final level; each said once, in order of days."""
+    final = shares[-1] if shares else 0.0
+    picks = []
+    for wanted in (lambda s: s > SETTLED, lambda s: s >= 0.5 - SETTLED,
+                   lambda s: s >= final - SETTLED):
+        hit = next(((d, s) for d, s in zip(days, shares) if wanted(s)), None)
+        if hit and hit not in picks:
+            picks.append(hit)
+    return sorted(picks)
+
+
+def _speed(scenario_id: str, buildup: pd.DataFrame) -> str:
+    rows = buildup[(buildup.scenario_id == scenario_id) & (buildup.role == "all roles")]
+    if rows.empty:
+        return ""
+    rows = rows.sort_values("day")
+    days, shares = rows.day.astype(int).tolist(), rows.share.tolist()
+    picks = milestones(days, shares)
+    if not picks or shares[-1] <= SETTLED:
+        text = f"Nothing arrives within the lines' deadlines by D+{days[-1]}."
+    else:
+        steps = [f"{percent(s)} by D+{d}" for d, s in picks]
+        text = f"Cover builds up to {listing(steps)}"
+        text += "." if shares[-1] >= 1 - SETTLED else " and no further."
+    late = rows.share_if_late.tolist()
+    if late[-1] > shares[-1] + SETTLED:
+        day = next(d for d, s in zip(days, late) if s >= late[-1] - SETTLED)
+        text += (f" If deadlines could slip, {percent(late[-1])} would be there "
+                 f"by D+{day}.")
+    return text
+
+
+def _helpers(scenario, burden: pd.DataFrame) -> str:
+    rows = burden[(burden.scenario_id == scenario.scenario_id)
+                  & ~burden.is_invoking_state.astype(bool)
+                  & (burden.line_equivalents > SETTLED)]
+    rows = rows.sort_values(["line_equivalents", "member_state"], ascending=[False, True])
+    own = burden[(burden.scenario_id == scenario.scenario_id)
+                 & burden.is_invoking_state.astype(bool)]
+    state = scenario.invoking_state_name or scenario.invoking_state
+    own_part = ""
+    if not own.empty and own.line_equivalents.iloc[0] > SETTLED:
+        own_part = (f"; {state} itself fills {own.line_equivalents.iloc[0]:.1f}")
+    if rows.empty:
+        return f"No other member state contributes{own_part}."
+    top = rows.head(CONTRIBUTORS_NAMED)
+    names = [r.member_state_name or r.member_state for r in top.itertuples()]
+    worth = [f"{value:.1f}" for value in top.line_equivalents]
+    return (f"Most help comes from {listing(names)} ({listing(worth)} requirement lines' "
+            f"worth{own_part}).")
