@@ -15,7 +15,8 @@ import time
 import duckdb
 
 from pipelines.defs.gaps.assets import BUILDUP_SCHEMA, CASE_COVER_SCHEMA, DRAW_SCHEMA
-from pipelines.lib import allocation, concurrency
+from pipelines.defs.gaps.units import UNIT_REQUEST_SCHEMA
+from pipelines.lib import allocation, concurrency, whole_units
 from pipelines.lib.settings import DEFAULT_BUILDUP_DAYS
 from pipelines.lib.warehouse import query_df, run_sql, write_frame
 
@@ -43,10 +44,25 @@ def case_cover(con: duckdb.DuckDBPyConnection, params: dict) -> None:
     run_sql(con, "gap_cases", params)
 
 
+def unit_requests(con: duckdb.DuckDBPyConnection, params: dict) -> None:
+    """gap_unit_requests: whole units to request (lib/whole_units.py)."""
+    pieces = query_df(con, "select_unit_pieces", params)
+    frame = pieces.assign(units=whole_units.unit_requests(pieces))
+    write_frame(con, "gap_unit_requests", frame, UNIT_REQUEST_SCHEMA)
+
+
+def inputs_on_record(con: duckdb.DuckDBPyConnection, params: dict) -> None:
+    """input_history: this run's inputs, for the next run's gap_changes (one run here)."""
+    run_sql(con, "input_history", {**params, "previous_run_id": None,
+                                   "stored_at": params["run_at"]})
+
+
 PYTHON_STEPS = {
     "int_line_draws": line_draws,
     "int_line_buildup": line_buildup,
     "gap_cases": case_cover,
+    "gap_unit_requests": unit_requests,
+    "input_history": inputs_on_record,
 }
 # Every other step runs sql/<step>.sql.
 STEPS = (
@@ -67,7 +83,10 @@ STEPS = (
     "int_case_lines",
     "int_case_supply",
     "gap_cases",
+    "gap_unit_requests",
     "gap_history",
+    "input_history",
+    "gap_changes",
 )
 
 

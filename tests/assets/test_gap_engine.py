@@ -13,7 +13,8 @@ UAS = "BS.SURV.UAS"
 ALL_CHECKS = {
     "inventory_references", "scenario_references", "scenarios_have_lines", "ingest_reconciliation",
     "ingest_unique_keys", "ladder", "criticality_first", "allocation_bounds", "contributions_sum",
-    "rollups", "case_bounds", "offer_bounds", "buildup_settles",
+    "rollups", "case_bounds", "offer_bounds", "buildup_settles", "unit_requests",
+    "covers_report_changes",
 }
 
 

@@ -25,7 +25,7 @@ from tests.support import MEMBER_STATES, DataDir, Run, inv, line, scenario
 
 MARKING = "UNCLASSIFIED – TEST & CO"
 BASE_YEAR, HORIZON = 2026, 3
-SHEETS = ["Cover", "Summary", "Scorecard", "Shortfalls", "Trajectory", "Concurrency",
+SHEETS = ["Cover", "Summary", "Scorecard", "Shortfalls", "Build-up", "Trajectory", "Concurrency",
           "Priorities", "Burden sharing", "Contributions", "Offers", "Data issues", "Method"]
 UAS, INF, CYBER, MED = "BS.SURV.UAS", "BS.INF.LIGHT", "DS.CYBER.RRT", "DS.MED.ROLE2"
 CYBER_NAME = "=cmd|' /C calc'!A0 cyber team\x07 <script>alert(1)</script>"
@@ -163,7 +163,9 @@ def test_every_sheet_is_set_up_for_screen_and_print(reported):
     assert wb.sheetnames == SHEETS
     for ws in wb.worksheets:
         assert ws["A1"].value == MARKING, ws.title
-        assert ws.freeze_panes in ("A4", "A5", "B5", "C5", "D5"), ws.title
+        # The title, or the header of the sheet's first table (below the Scorecard's key).
+        header = int(re.findall(r"\d+", next(iter(ws.tables.values())).ref)[0])
+        assert ws.freeze_panes in ("A4", "C4", "A5", "B5", "C5", f"D{header + 1}"), ws.title
         assert ws.print_title_rows and ws.print_title_rows.startswith("$1:"), ws.title
         assert ws.page_setup.orientation == "landscape"
         assert ws.page_setup.fitToWidth == 1 and ws.sheet_properties.pageSetUpPr.fitToPage
@@ -195,7 +197,9 @@ def test_the_cover_names_the_run_the_data_and_every_source_file(reported):
 def test_the_summary_headline_and_roles_match_the_warehouse(reported):
     run = reported.run
     summary = reported.workbook()["Summary"]
-    headline = {summary.cell(r, 2).value: summary.cell(r, 1).value for r in range(5, 13)}
+    start = next(r for r in range(1, 80) if summary.cell(r, 1).value == "Headline") + 1
+    headline = {summary.cell(r, 2).value: summary.cell(r, 1).value
+                for r in range(start, start + 8)}
     lines, met, short = run.query(
         "SELECT count(*), count(*) FILTER (WHERE shortfall = 0), "
         "count(*) FILTER (WHERE shortfall > 0) FROM gap_lines WHERE year = ?", [BASE_YEAR])[0]
@@ -268,13 +272,15 @@ def test_the_trajectory_sheet_carries_a_native_line_chart(reported):
 def test_scorecard_cells_are_coloured_by_risk_and_link_to_the_rows_behind_them(reported):
     wb = reported.workbook()
     ws = wb["Scorecard"]
-    header = [c.value for c in ws[FIRST_DATA_ROW - 1]]
+    header_row = int(re.findall(r"\d+", ws.tables["Scorecard"].ref)[0])
+    # A scenario's column is headed by its id, its likelihood below it.
+    header = [str(c.value).split("\n")[0] for c in ws[header_row]]
     expected = {(s, c): (cov, risk) for s, c, cov, risk in reported.run.query(
         "SELECT scenario_id, capability_code, coverage, risk_level FROM gap_capabilities "
         "WHERE year = ?", [BASE_YEAR])}
     last_row = int(re.findall(r"\d+", ws.tables["Scorecard"].ref)[-1])
     seen = 0
-    for row in ws.iter_rows(min_row=FIRST_DATA_ROW, max_row=last_row):
+    for row in ws.iter_rows(min_row=header_row + 1, max_row=last_row):
         code = row[1].value
         for cell in row[3:]:
             sid = header[cell.column - 1]
@@ -339,15 +345,16 @@ def test_data_issues_list_every_rejected_and_superseded_row(reported):
 
 def test_the_summary_says_what_changed_since_the_previous_refresh(reported):
     changes = table_rows(reported.workbook()["Summary"], "Changes")
-    cyber = [c for c in changes if c["Capability"] == CYBER and c["Scenario"] == "FI-X"]
-    assert {c["Year"] for c in cyber} == {2026, 2027}  # from 2028 Poland's teams covered it
+    cyber, = [c for c in changes if c["Capability"] == CYBER and c["Scenario"] == "FI-X"]
+    assert cyber["Years affected"] == "2026–2027"  # from 2028 Poland's teams covered it
     before = dict(reported.run.query(
         "SELECT year, shortfall FROM gap_history WHERE run_id = ? AND scenario_id = 'FI-X' "
         "AND capability_code = ?", [reported.first.result.run_id, CYBER]))
-    for change in cyber:
-        assert change["Shortfall before"] == pytest.approx(before[change["Year"]])
-        assert change["Shortfall now"] < change["Shortfall before"]
-        assert change["Change"] == "better"
+    assert cyber[f"Shortfall before, {BASE_YEAR}"] == pytest.approx(before[BASE_YEAR])
+    assert cyber[f"Shortfall now, {BASE_YEAR}"] < cyber[f"Shortfall before, {BASE_YEAR}"]
+    assert cyber["Change"] == "better"
+    # One input row explains it: Estonia's submission, 1 → 3 teams.
+    assert cyber["Input change that explains it"] == "EE.csv row 2: quantity 1 → 3"
 
 
 def test_no_text_from_the_inputs_becomes_a_formula(reported):
@@ -385,7 +392,7 @@ def test_the_same_warehouse_gives_the_same_workbook(reported):
 def test_the_html_report_fetches_nothing_from_the_web(reported):
     charts = sorted((reported.latest / publish.CHARTS).glob("*.html"))
     pages = [reported.latest / publish.INDEX, *charts]
-    assert len(pages) == 9
+    assert len(pages) == 10
     external = re.compile(r"^\s*(https?:|//|ftp:)", re.IGNORECASE)
     for page in pages:
         text = page.read_text(encoding="utf-8")
@@ -405,10 +412,14 @@ def test_the_html_report_fetches_nothing_from_the_web(reported):
 def test_index_html_reads_from_top_to_bottom(reported):
     tree = lxml_html.fromstring((reported.latest / publish.INDEX).read_text(encoding="utf-8"))
     headings = [h.text_content() for h in tree.xpath("//h2")]
-    assert headings[0].startswith("Headline")
+    assert headings[0].startswith("The answer, scenario by scenario")
+    assert headings[1].startswith("Headline")
+    answers = [p.text_content() for p in tree.xpath("//p[@class='answer']")]
+    assert [a.split()[0] for a in answers] == ["FI-X", "LT-Y"]
+    assert answers[0].startswith("FI-X If ")
     assert {"Priorities", "Data issues", "Method"} <= set(headings)
     assert tree.xpath(f"//a[@href='{publish.WORKBOOK}']")
-    assert len(tree.xpath("//div[contains(@class, 'plotly-graph-div')]")) == 8
+    assert len(tree.xpath("//div[contains(@class, 'plotly-graph-div')]")) == 9
 
 
 def test_charts_come_as_png_copies_when_a_browser_is_present(reported):
@@ -419,7 +430,7 @@ def test_charts_come_as_png_copies_when_a_browser_is_present(reported):
         assert metadata["png_copies"].value.startswith("not made: no Chromium")
         assert "preview" not in metadata
     else:
-        assert len(pngs) == 8
+        assert len(pngs) == 9
         assert all(p.read_bytes().startswith(b"\x89PNG") for p in pngs)
         assert "data:image/png;base64," in metadata["preview"].value
 

@@ -10,7 +10,8 @@ import pandas as pd
 import pytest
 
 from pipelines.lib.excel_safety import MAX_CELL_CHARS, REPLACEMENT, needs_quote_prefix, safe_text
-from pipelines.lib.workbook import Col, ReportBook, Table, write_sheet
+from pipelines.lib.reports.look import Col
+from pipelines.lib.reports.writer import ReportBook, Table, write_sheet
 
 FORMULA_LIKE = [
     "=1+1",

@@ -36,12 +36,16 @@ LATEST_RUNS = (
 )
 
 
-def history_run_id(context: AssetExecutionContext, latest: str | None) -> str:
+def history_run_id(context: AssetExecutionContext, latest: str | None,
+                   assessed: bool = True) -> str:
     """The run id to store this run's inputs under: gap_history's latest run, which must
     be this run, or the run this one re-executes (a retry from failure gets a new id
-    while gap_history's step, already done, is not run again)."""
+    while gap_history's step, already done, is not run again). A run that assessed
+    nothing (no valid scenario) leaves no rows in gap_history: its own id is used."""
     run = context.run
     own = {context.run_id, run.parent_run_id, run.root_run_id} - {None}
+    if not assessed:
+        return context.run_id
     if latest is None or latest not in own:
         raise Failure(
             description=(
@@ -54,7 +58,8 @@ def history_run_id(context: AssetExecutionContext, latest: str | None) -> str:
 
 
 @asset(
-    deps=["gap_history", "stg_inventory", "stg_requirements", "stg_scenarios"],
+    deps=["gap_history", "gap_capabilities", "stg_inventory", "stg_requirements",
+          "stg_scenarios"],
     group_name=GROUP,
     kinds={"duckdb", "sql"},
     owners=OWNERS,
@@ -65,12 +70,13 @@ def input_history(context: AssetExecutionContext, duckdb: DuckDBResource) -> Mat
     # closes a connection only when its block ends without an exception.
     with duckdb.get_connection() as con:
         latest = [r[0] for r in con.execute(LATEST_RUNS).fetchall()]
+        assessed = con.execute("SELECT count(*) FROM gap_capabilities").fetchone()[0] > 0
         on_record = set()
         if con.execute(
             "SELECT count(*) FROM information_schema.tables WHERE table_name = 'input_history'"
         ).fetchone()[0]:
             on_record = {r[0] for r in con.execute("SELECT run_id FROM input_history").fetchall()}
-    run_id = history_run_id(context, latest[0] if latest else None)
+    run_id = history_run_id(context, latest[0] if latest else None, assessed)
     with duckdb.get_connection() as con:
         if run_id in on_record:
             # A retried step: this run's inputs are stored already, and the run before

@@ -100,6 +100,8 @@ def milestones(days: list[int], shares: list[float]) -> list[tuple[int, float]]:
     """The checkpoints worth saying: the first with any cover, the first at half or more,
     and the first that reaches the final level; each said once, in order of days."""
     final = shares[-1] if shares else 0.0
+    if final <= SETTLED:
+        return []
     picks = []
     for wanted in (lambda s: s > SETTLED, lambda s: s >= 0.5 - SETTLED,
                    lambda s: s >= final - SETTLED):
@@ -121,7 +123,7 @@ def _speed(scenario_id: str, buildup: pd.DataFrame) -> str:
     else:
         steps = [f"{percent(s)} by D+{d}" for d, s in picks]
         text = f"Cover builds up to {listing(steps)}"
-        text += "." if shares[-1] >= 1 - SETTLED else " and no further."
+        text += "." if shares[-1] >= 1 - SETTLED else f", and no further by D+{days[-1]}."
     late = rows.share_if_late.tolist()
     if late[-1] > shares[-1] + SETTLED:
         day = next(d for d, s in zip(days, late) if s >= late[-1] - SETTLED)

@@ -12,9 +12,9 @@ import plotly.graph_objects as go
 from pipelines.lib.publish import RunInfo
 from pipelines.lib.reports.figures import risk_colourscale, style_figure
 from pipelines.lib.reports.look import (
-    CRITICALITY_MEANINGS, LIKELIHOOD_TEXT, RISK_LEVELS, RISK_MEANINGS, Col, run_years,
+    CRITICALITY_MEANINGS, LIKELIHOOD_TEXT, RISK_LEVELS, Col, run_years,
 )
-from pipelines.lib.reports.writer import Facts, Links, ReportBook, Table, write_sheet
+from pipelines.lib.reports.writer import Key, Links, ReportBook, Table, write_sheet
 
 
 NAME = "Scorecard"
@@ -59,13 +59,19 @@ def sheet(report: ReportBook, frames, run: RunInfo, links: Links) -> None:
         "Colour: the risk (worst line, methodology §5); figure: coverage. Blank: the scenario "
         "does not need the capability. Click a cell for the rows behind it.",
         [
-            Facts([(meaning, level, "risk") for level, meaning in RISK_MEANINGS.items()],
-                  heading="Colour: the risk of the scenario's worst line for the capability",
-                  value_first=True),
-            Facts([(meaning, level, "text") for level, meaning in CRITICALITY_MEANINGS.items()]
-                  + [(f"likelihood of the scenario (under its name), from its file: "
-                      f"{LIKELIHOOD_TEXT}; it weights the Priorities", "1–5", "text")],
-                  heading="Criticality of a line, likelihood of a scenario", value_first=True),
+            # On the first printed page, above the table: the colours (the risk matrix is
+            # on the Method sheet), what criticality and likelihood say.
+            Key([
+                [(None, "label"), ("Colour", "label"),
+                 ("risk of the scenario's worst line (Method sheet: how)", "text"),
+                 *[(level, level) for level in RISK_LEVELS]],
+                [(None, "label"), ("Criticality", "label"), ("; ".join(
+                    f"{level}: {meaning}" for level, meaning in CRITICALITY_MEANINGS.items()),
+                    "text")],
+                [(None, "label"), ("Likelihood", "label"),
+                 (f"under each scenario, from its file: {LIKELIHOOD_TEXT}; it weights the "
+                  "Priorities", "text")],
+            ]),
             Table("Scorecard", matrix, columns),
         ],
         freeze_cols=3,

@@ -85,6 +85,15 @@ class Paragraphs:
 
 
 @dataclass
+class Key:
+    """A few rows that say how to read the sheet, cell by cell from column A: each cell is
+    (value, look) with look 'label', 'text' (runs on into empty cells) or a risk level
+    (a swatch in that level's colour). It takes the widths the tables set."""
+
+    rows: list[list[tuple[object, str]]]
+
+
+@dataclass
 class Placed:
     """Where a table landed on its sheet."""
 
@@ -165,7 +174,7 @@ def write_sheet(
     name: str,
     title: str,
     subtitle: str,
-    blocks: list[Table | Facts | Paragraphs],
+    blocks: list[Table | Facts | Paragraphs | Key],
     freeze_cols: int = 0,
 ) -> Sheet:
     """Lay out one sheet, block after block."""
@@ -174,8 +183,12 @@ def write_sheet(
     for index, width in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(index)].width = width
     ncols = len(widths)
-    opens_with_table = isinstance(blocks[0], Table) and blocks[0].heading is None
-    freeze_row = FIRST_DATA_ROW if opens_with_table else BODY_ROW
+    # A sheet that opens with its table (after a key, if any) keeps the table's header in
+    # view; any other keeps its title.
+    keys = sum(len(b.rows) + 1 for b in blocks if isinstance(b, Key))
+    first = next((b for b in blocks if not isinstance(b, Key)), None)
+    opens_with_table = isinstance(first, Table) and first.heading is None
+    freeze_row = FIRST_DATA_ROW + keys if opens_with_table else BODY_ROW
     ws.freeze_panes = f"{get_column_letter(freeze_cols + 1)}{freeze_row}"
     # Before the first row: write-only mode writes the sheet's properties with it.
     _print_setup(ws, report.marking, freeze_row - 1)
@@ -194,6 +207,11 @@ def write_sheet(
         if row > BODY_ROW:
             ws.append([])
             row += 1
+        if isinstance(block, Key):
+            for cells in block.rows:
+                ws.append([_key_cell(report, ws, value, look) for value, look in cells])
+                row += 1
+            continue
         if block.heading:
             ws.append([report.cell(ws, block.heading, role="heading")])
             row += 1
@@ -206,6 +224,12 @@ def write_sheet(
             row = placed[block.name].last_row + 1
 
     return Sheet(ws, placed)
+
+
+def _key_cell(report: ReportBook, ws, value, look: str):
+    if look in RISK_LEVELS:
+        return report.cell(ws, value, fill=look)
+    return report.cell(ws, value, role="label" if look == "label" else "note")
 
 
 def _write_facts(report: ReportBook, ws, facts: Facts, row: int) -> int:
@@ -438,7 +462,7 @@ def _display_length(value, fmt: str) -> int:
     return max((len(part) for part in str(value).splitlines()), default=0)
 
 
-def _widths(blocks: list[Table | Facts | Paragraphs], sample: int = 2000) -> list[float]:
+def _widths(blocks: list[Table | Facts | Paragraphs | Key], sample: int = 2000) -> list[float]:
     """Column widths that fit header and values (from the first rows), capped."""
     widths: dict[int, float] = {}
 
@@ -456,6 +480,8 @@ def _widths(blocks: list[Table | Facts | Paragraphs], sample: int = 2000) -> lis
                     fit(0, len(label))
                     if not isinstance(value, str):
                         fit(1, _display_length(value, fmt) * 1.2)
+            continue
+        if isinstance(block, Key):
             continue
         if isinstance(block, Paragraphs):
             for label, _ in block.rows:  # the text spans the columns the tables set
