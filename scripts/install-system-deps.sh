@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Debian packages for the end-to-end tests: headless Chromium (Dagster UI tests,
-# plotly PNG export through kaleido) and LibreOffice Calc (opens the workbooks).
+# plotly PNG export through kaleido), LibreOffice Calc (opens the workbooks) and
+# poppler-utils (reads the PDF LibreOffice prints, renders the guide's screenshots).
 # Idempotent: installs only what is missing. Needs root (as CI and the dev machines run).
 set -euo pipefail
 need=()
 command -v chromium >/dev/null || need+=(chromium)
 command -v soffice >/dev/null || need+=(libreoffice-calc-nogui)
+command -v pdftotext >/dev/null || need+=(poppler-utils)
 if [ ${#need[@]} -gt 0 ]; then
     export DEBIAN_FRONTEND=noninteractive
     apt-get update -qq
@@ -13,3 +15,4 @@ if [ ${#need[@]} -gt 0 ]; then
 fi
 chromium --version
 soffice --version
+pdftotext -v 2>&1 | head -1

@@ -89,5 +89,6 @@ def answer_lines(con, settings: Settings, present: set[str]) -> list[str]:
                     + (f"; {c.cause}" if isinstance(c.cause, str) and c.cause else ""),
                     100, initial_indent="  ", subsequent_indent="      ")
             if len(changes) > CHANGES_SHOWN:
-                out.append(f"  … {len(changes) - CHANGES_SHOWN} more in the workbook's Summary.")
+                out.append(f"  … {len(changes) - CHANGES_SHOWN} more on the workbook's "
+                           "Changes sheet.")
     return out

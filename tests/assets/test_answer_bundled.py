@@ -89,7 +89,7 @@ def test_the_answer_names_the_gaps_with_their_risk_and_when_each_closes(bundled)
     for code, name, risk, coverage, last_open in gaps[:4]:
         closes = (f"closes in {last_open + 1}" if last_open < BASE_YEAR + HORIZON
                   else f"still open in {BASE_YEAR + HORIZON}")
-        assert f"{code} {name} ({risk} risk, {percent(coverage)} covered, {closes})" in text
+        assert f"{code} {name}: {risk} risk, {percent(coverage)} covered, {closes}" in text
     if len(gaps) > 4:
         assert f"{len(gaps) - 4} more on the Shortfalls sheet" in text
 

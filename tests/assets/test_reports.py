@@ -25,8 +25,9 @@ from tests.support import MEMBER_STATES, DataDir, Run, inv, line, scenario
 
 MARKING = "UNCLASSIFIED – TEST & CO"
 BASE_YEAR, HORIZON = 2026, 3
-SHEETS = ["Cover", "Summary", "Scorecard", "Shortfalls", "Build-up", "Trajectory", "Concurrency",
-          "Priorities", "Burden sharing", "Contributions", "Offers", "Data issues", "Method"]
+SHEETS = ["Cover", "Summary", "Changes", "Scorecard", "Shortfalls", "Build-up", "Build-up by line",
+          "Trajectory", "Concurrency", "Priorities", "Burden sharing", "Contributions", "Offers",
+          "Data issues", "Method"]
 UAS, INF, CYBER, MED = "BS.SURV.UAS", "BS.INF.LIGHT", "DS.CYBER.RRT", "DS.MED.ROLE2"
 CYBER_NAME = "=cmd|' /C calc'!A0 cyber team\x07 <script>alert(1)</script>"
 FINLAND = "@SUM(1+1) Finland"
@@ -344,7 +345,7 @@ def test_data_issues_list_every_rejected_and_superseded_row(reported):
 
 
 def test_the_summary_says_what_changed_since_the_previous_refresh(reported):
-    changes = table_rows(reported.workbook()["Summary"], "Changes")
+    changes = table_rows(reported.workbook()["Changes"], "Changes")
     cyber, = [c for c in changes if c["Capability"] == CYBER and c["Scenario"] == "FI-X"]
     assert cyber["Years affected"] == "2026–2027"  # from 2028 Poland's teams covered it
     before = dict(reported.run.query(

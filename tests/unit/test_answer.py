@@ -70,8 +70,8 @@ def test_an_answer_says_what_is_covered_where_the_gaps_are_how_fast_and_who_help
         "could cover domestic support in full, but not border security (3 of 4 lines met, "
         "80 % of the requirement).")
     assert answer.gaps == (
-        "Gaps: BS.CUAS Counter-UAS system (high risk, 31 % covered, closes in 2029); "
-        "BS.EW (moderate risk, 80 % covered, still open in 2036).")
+        "Gaps: BS.CUAS Counter-UAS system: high risk, 31 % covered, closes in 2029; "
+        "BS.EW: moderate risk, 80 % covered, still open in 2036.")
     assert answer.speed == (
         "Cover builds up to 25 % by D+2, 60 % by D+10 and 90 % by D+30, and no further by "
         "D+30. "

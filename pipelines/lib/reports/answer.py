@@ -88,8 +88,8 @@ def _gaps(scenario_id: str, shortfalls: pd.DataFrame, run: RunInfo) -> str:
         closes = (f"closes in {int(gap.closes_in_year)}" if pd.notna(gap.closes_in_year)
                   else f"still open in {run.last_year}")
         name = f" {gap.capability_name}" if isinstance(gap.capability_name, str) else ""
-        named.append(f"{gap.capability_code}{name} ({gap.risk_level} risk, "
-                     f"{percent(gap.coverage)} covered, {closes})")
+        named.append(f"{gap.capability_code}{name}: {gap.risk_level} risk, "
+                     f"{percent(gap.coverage)} covered, {closes}")
     more = len(rows) - len(named)
     tail = f"; {more} more on the Shortfalls sheet" if more > 0 else ""
     label = "Gap" if len(rows) == 1 else "Gaps"

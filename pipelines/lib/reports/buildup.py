@@ -20,7 +20,7 @@ from pipelines.lib.reports.writer import Links, ReportBook, Table, write_sheet
 NAME = "Build-up"
 SHOWS = (
     "how fast the cover arrives after an invocation: the share of the requirement covered "
-    "at D+0 … D+180 per scenario and role, and when each line is met"
+    "at D+0 … D+180 per scenario and role"
 )
 ALL_ROLES = "all roles"
 
@@ -55,37 +55,19 @@ def shares_wide(buildup: pd.DataFrame) -> tuple[pd.DataFrame, list[int]]:
 
 def sheet(report: ReportBook, frames, run: RunInfo, links: Links) -> None:
     wide, days = shares_wide(frames["buildup"])
-    lines = frames["buildup_lines"]
-    lines = lines.assign(status=[line_status(line) for line in lines.itertuples()])
     write_sheet(
         report, NAME,
         f"Build-up — how fast the cover arrives after an invocation, base year {run.base_year}",
         "Share of the requirement covered by each day after the invocation (D+0 is the day "
         "of the invocation), counting only units that also meet each line's deadline "
-        "(methodology §13). 'If it may slip': what a line would have if late units counted.",
+        "(methodology §13). The Build-up by line sheet says when each line is met.",
         [
             Table("BuildUp", wide, [
                 Col("scenario_id", "Scenario"),
                 Col("role", "Role"),
                 Col("required", "Required", "qty"),
                 *[Col(day_label(d), day_label(d), "pct", width=8) for d in days],
-            ], heading="Share of the requirement covered by day",
-                empty="No scenario has requirement lines."),
-            Table("LinesMet", lines, [
-                Col("scenario_id", "Scenario"),
-                Col("line_id", "Line"),
-                Col("role", "Role"),
-                Col("capability_code", "Capability"),
-                Col("capability_name", "Name", "wrap", width=30),
-                Col("criticality", "Criticality"),
-                Col("max_readiness_days", "Deadline (days)", "int"),
-                Col("required", "Required", "qty"),
-                Col("allocated", "By the deadline", "qty"),
-                Col("risk_level", "Risk", "risk"),
-                Col("day_met", "Met by day", "int"),
-                Col("day_met_if_late", "Met by day if it may slip", "int"),
-                Col("status", "When", "wrap", width=34),
-            ], heading="When each line is met", empty="No requirement lines."),
+            ], empty="No scenario has requirement lines."),
         ],
         freeze_cols=2,
     )

@@ -141,10 +141,10 @@ METHOD = [
      "Every sheet shows the base year, except Trajectory, which covers the whole horizon; the "
      "charts' year slider does too. The warehouse holds every year."),
     ("Changes",
-     "The Summary compares the two latest refreshes recorded in gap_history: a risk level that "
-     "moved, or a shortfall that changed beyond rounding noise, one row per scenario and "
-     "capability with the years it affects, and the input row that explains it (file, row, "
-     "column, old → new) where a single one does."),
+     "The Changes sheet compares the two latest refreshes recorded in gap_history: a risk "
+     "level that moved, or a shortfall that changed beyond rounding noise; one row per "
+     "scenario and capability with the years it affects, and the input row that explains "
+     "it (file, row, column, old → new) where a single one does."),
     ("Rounding",
      "Quantities split pro rata carry rounding noise: a shortfall below 1e-9 × required counts "
      "as zero, and a coverage within 1e-9 of a band's edge belongs to the higher band. Figures "

@@ -4,24 +4,18 @@
 from __future__ import annotations
 
 from pipelines.lib.publish import RunInfo
+from pipelines.lib.reports import changes
 from pipelines.lib.reports.answer import scenario_answers
 from pipelines.lib.reports.look import Col
 from pipelines.lib.reports.writer import Facts, Links, Paragraphs, ReportBook, Table, write_sheet
 
 
 NAME = "Summary"
-SHOWS = (
-    "the answer per scenario, the headline, per scenario and role, and what changed "
-    "since the previous run"
-)
+SHOWS = "the answer per scenario in words, the headline, per scenario and role"
 
 
 def sheet(report: ReportBook, frames, run: RunInfo, links: Links) -> None:
     facts = frames["facts"].iloc[0]
-    runs = frames["history_runs"]
-    current = f"{runs.run_id[0]} at {runs.run_at[0]:%Y-%m-%d %H:%M} UTC" if len(runs) else "—"
-    previous = (f"{runs.run_id[1]} at {runs.run_at[1]:%Y-%m-%d %H:%M} UTC" if len(runs) > 1
-                else "none: the first refresh on record")
     write_sheet(
         report, NAME,
         f"Summary — base year {run.base_year}",
@@ -68,22 +62,8 @@ def sheet(report: ReportBook, frames, run: RunInfo, links: Links) -> None:
                 Col("significant_risk_lines", "Significant risk", "int"),
             ], heading="Per scenario and role"),
             Facts([
-                ("These figures: refresh", current, "text"),
-                ("Compared with: refresh", previous, "text"),
-            ], heading="What changed since the previous refresh"),
-            Table("Changes", frames["gap_changes"], [
-                Col("scenario_id", "Scenario"),
-                Col("capability_code", "Capability"),
-                Col("capability_name", "Name", "wrap", width=30),
-                Col("change", "Change"),
-                Col("years", "Years affected", "wrap", width=16),
-                Col("risk_before", f"Risk before, {run.base_year}", "risk"),
-                Col("risk_now", f"Risk now, {run.base_year}", "risk"),
-                Col("shortfall_before", f"Shortfall before, {run.base_year}", "qty"),
-                Col("shortfall_now", f"Shortfall now, {run.base_year}", "qty"),
-                Col("largest_shortfall_change", "Largest change in any year", "qty"),
-                Col("cause", "Input change that explains it", "wrap", width=50),
-            ], empty="No risk level or shortfall changed." if len(runs) > 1
-                else "Nothing to compare yet."),
+                (f"scenario and capability pairs changed since the previous refresh, "
+                 f"listed on the {changes.NAME} sheet", len(frames["gap_changes"]), "int"),
+            ], heading="What changed", value_first=True),
         ],
     )

@@ -11,14 +11,14 @@ import pandas as pd
 
 from pipelines.lib.publish import RunInfo
 from pipelines.lib.reports import (
-    buildup, burden_sharing, concurrency, contributions, cover, data_issues, method, offers,
-    priorities, scorecard, shortfalls, summary, trajectory,
+    buildup, buildup_lines, burden_sharing, changes, concurrency, contributions, cover,
+    data_issues, method, offers, priorities, scorecard, shortfalls, summary, trajectory,
 )
 from pipelines.lib.reports.writer import Links, ReportBook, row_link
 
 SHEETS = [
-    cover, summary, scorecard, shortfalls, buildup, trajectory, concurrency, priorities,
-    burden_sharing, contributions, offers, data_issues, method,
+    cover, summary, changes, scorecard, shortfalls, buildup, buildup_lines, trajectory,
+    concurrency, priorities, burden_sharing, contributions, offers, data_issues, method,
 ]
 
 
