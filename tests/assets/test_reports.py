@@ -415,9 +415,12 @@ def test_index_html_reads_from_top_to_bottom(reported):
     headings = [h.text_content() for h in tree.xpath("//h2")]
     assert headings[0].startswith("The answer, scenario by scenario")
     assert headings[1].startswith("Headline")
-    answers = [p.text_content() for p in tree.xpath("//p[@class='answer']")]
-    assert [a.split()[0] for a in answers] == ["FI-X", "LT-Y"]
-    assert answers[0].startswith("FI-X If ")
+    answers = tree.xpath("//p[@class='answer']")
+    assert [p.xpath("string(./b)") for p in answers] == ["FI-X", "LT-Y"]
+    # One line each: covered or not, the gaps, how fast, who helps.
+    lines = [line.strip() for line in answers[0].xpath("./text()")]
+    assert lines[0].startswith("If ") and lines[1].startswith("Gap")
+    assert lines[2].startswith("Cover builds up") and lines[3].startswith("Most help")
     assert {"Priorities", "Data issues", "Method"} <= set(headings)
     assert tree.xpath(f"//a[@href='{publish.WORKBOOK}']")
     assert len(tree.xpath("//div[contains(@class, 'plotly-graph-div')]")) == 9

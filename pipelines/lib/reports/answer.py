@@ -29,8 +29,12 @@ class Answer:
     helpers: str  # the states that contribute most
 
     @property
+    def parts(self) -> list[str]:
+        return [part for part in (self.cover, self.gaps, self.speed, self.helpers) if part]
+
+    @property
     def text(self) -> str:
-        return " ".join(part for part in (self.cover, self.gaps, self.speed, self.helpers) if part)
+        return " ".join(self.parts)
 
 
 def percent(share: float) -> str:

@@ -126,9 +126,12 @@ def buildup_figure(buildup: pd.DataFrame, lines: pd.DataFrame) -> go.Figure:
             hovertemplate="%{text}<extra></extra>",
         ))
         owners.append(sid)
+    def title(sid: str) -> str:
+        return f"{html.escape(sid)}: share of the requirement covered, day by day"
+
     buttons = [{
         "label": sid, "method": "update",
-        "args": [{"visible": [owner == sid for owner in owners]}],
+        "args": [{"visible": [owner == sid for owner in owners]}, {"title": {"text": title(sid)}}],
     } for sid in scenario_ids]
     top = max(days, default=0)
     return style_figure(
@@ -138,6 +141,10 @@ def buildup_figure(buildup: pd.DataFrame, lines: pd.DataFrame) -> go.Figure:
                "range": [-0.3, _x(top) + 0.3]},
         yaxis={"title": {"text": "share of the requirement covered"}, "tickformat": ".0%",
                "range": [0, 1.05]},
+        # The title names the scenario shown, so the image (which has no menu) says it too.
+        title={"text": title(scenario_ids[0]) if scenario_ids else "no scenario to show",
+               "x": 0.22, "xanchor": "left", "y": 0.97, "yanchor": "top",
+               "font": {"size": 14}},
         updatemenus=[{"buttons": buttons, "direction": "down", "x": 0, "xanchor": "left",
                       "y": 1.2, "yanchor": "top"}] if buttons else [],
         margin={"l": 10, "r": 10, "t": 80, "b": 40},

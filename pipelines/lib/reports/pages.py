@@ -123,8 +123,9 @@ def index_page(frames: dict[str, pd.DataFrame], charts: list[Chart], run: RunInf
         "<a href=\"#changes\">What changed</a> "
         "<a href=\"#data-issues\">Data issues</a> <a href=\"#method\">Method</a></nav>",
         f"<h2 id=\"answer\">The answer, scenario by scenario, base year {run.base_year}</h2>",
-        "".join(f"<p class=\"answer\"><b>{html.escape(a.scenario_id)}</b> {html.escape(a.text)}"
-                "</p>\n" for a in scenario_answers(frames, run)),
+        "".join(f"<p class=\"answer\"><b>{html.escape(a.scenario_id)}</b><br>"
+                + "<br>".join(html.escape(part) for part in a.parts) + "</p>\n"
+                for a in scenario_answers(frames, run)),
         f"<h2 id=\"headline\">Headline, base year {run.base_year}</h2>",
         _cards([
             (facts.lines, "requirement lines", ""),

@@ -22,7 +22,9 @@ def sheet(report: ReportBook, frames, run: RunInfo, links: Links) -> None:
         "Requirement lines are the lines of the scenarios; a capability shortfall is one "
         "scenario short of one capability. Quantities are force pools (quantity × rotation).",
         [
-            Paragraphs([(a.scenario_id, a.text) for a in scenario_answers(frames, run)],
+            # One line each: covered or not, the gaps, how fast, who helps.
+            Paragraphs([(a.scenario_id, "\n".join(a.parts))
+                        for a in scenario_answers(frames, run)],
                        heading="The answer, scenario by scenario"),
             Facts([
                 ("requirement lines in all scenarios", facts.lines, "int"),
