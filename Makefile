@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 export DAGSTER_HOME ?= $(CURDIR)/.dagster_home
 
-.PHONY: run test ui bench lock clean
+.PHONY: run test ui bench screenshots lock clean
 
 $(STAMP): requirements.lock pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "needs Python 3.11 ($(PYTHON)) on PATH"; exit 1; }
@@ -32,6 +32,12 @@ ui: $(STAMP) $(DAGSTER_HOME)/dagster.yaml  ## the Dagster UI on http://127.0.0.1
 
 bench: $(STAMP)  ## benchmarks at Union scale and beyond (slow; see BENCHMARKS.md)
 	$(BIN)/python -m benchmarks.run
+
+screenshots: $(STAMP)  ## the planners' guide's pictures in docs/images/ (Chromium, LibreOffice)
+	CDP_SCREENSHOTS_DIR=$(CURDIR)/docs/images $(BIN)/python -m pytest \
+	    tests/e2e/test_ui_browser.py::test_materialize_all_from_the_asset_graph \
+	    tests/e2e/test_report_browser.py \
+	    tests/e2e/test_libreoffice.py::test_the_printed_summary_of_the_bundled_data
 
 lock:  ## re-pin requirements.lock from requirements.in
 	$(BIN)/python -m pip install --quiet pip-tools

@@ -19,7 +19,9 @@ from dagster import AssetSelection
 import openpyxl
 
 from pipelines.lib import publish
+from pipelines.lib.settings import DEFAULT_MARKING
 from tests.assets.test_reports import SHEETS, sample
+from tests.e2e import screenshots
 
 pytestmark = pytest.mark.libreoffice
 
@@ -48,6 +50,57 @@ def test_libreoffice_opens_the_workbook_and_prints_every_sheet(data_dir, run_pip
     assert run.result.success
     workbook = tmp_path / "reports" / publish.ARCHIVE / run.result.run_id / publish.WORKBOOK
 
+    out = print_to_pdf(client, workbook, tmp_path)
+    pdf = (out / "cdp_gap_report.pdf").read_bytes()
+    assert pdf.startswith(b"%PDF")
+    pages = len(re.findall(rb"/Type\s*/Page\b", pdf))
+    assert pages >= len(SHEETS), f"{pages} pages for {len(SHEETS)} sheets"
+
+    text = pdf_text(out / "cdp_gap_report.pdf")
+    # Layout defects a planner saw in the printed workbook, checked where they show.
+    assert "border_security" not in text and "domestic_support" not in text
+    noise = re.findall(r"\d+\.\d{5,}", text)
+    assert not noise, f"raw float noise printed: {noise[:5]}"
+    for sheet in ("Summary", "Offers", "Data issues"):
+        # A right-aligned figure run into the left-aligned text of the next column prints
+        # as '6.0border security'.
+        for page in pages_of(text, sheet):
+            assert not re.search(r"\d\.\d[a-z]", page), (sheet, page)
+
+    assert_no_smoothed_chart(workbook)
+    assert_cells_are_padded_and_rounded(workbook)
+
+
+SUMMARY_DPI = 110  # the guide's picture of the printed Summary: legible, under 400 KB
+
+
+def test_the_printed_summary_of_the_bundled_data(bundled, tmp_path):
+    """Opt-in (CDP_SCREENSHOTS_DIR): the bundled data's workbook printed by LibreOffice,
+    its Summary page rendered by pdftoppm as workbook-summary.png for the planners' guide."""
+    target = screenshots.target("workbook-summary.png")
+    if target is None:
+        pytest.skip(f"only makes the guide's picture: set {screenshots.ENV}")
+    client = soffice()
+    out = print_to_pdf(client, bundled.latest / publish.WORKBOOK, tmp_path)
+    pdf = out / "cdp_gap_report.pdf"
+    text = pdf_text(pdf)
+    pages = [page for page in text.split("\f")]
+    summary = next(n for n, page in enumerate(pages, start=1)
+                   if page.lstrip().startswith("Summary"))
+    first = pages[summary - 1]
+    assert DEFAULT_MARKING in first
+    assert "FI-HYBRID-2026" in first
+
+    tool = shutil.which("pdftoppm")
+    assert tool, "pdftoppm (poppler-utils) is not installed"
+    subprocess.run([tool, "-png", "-r", str(SUMMARY_DPI), "-f", str(summary), "-l", str(summary),
+                    "-singlefile", str(pdf), str(target.with_suffix(""))],
+                   check=True, timeout=120)
+    assert target.read_bytes().startswith(b"\x89PNG")
+
+
+def print_to_pdf(client: str, workbook, tmp_path):
+    """LibreOffice prints every sheet of the workbook to tmp_path/pdf/<name>.pdf."""
     out = tmp_path / "pdf"
     profile = tmp_path / "libreoffice-profile"  # a private profile: no clash with a user's
     done = subprocess.run(
@@ -67,24 +120,7 @@ def test_libreoffice_opens_the_workbook_and_prints_every_sheet(data_dir, run_pip
         timeout=240,
     )
     assert done.returncode == 0, done.stdout + done.stderr
-    pdf = (out / "cdp_gap_report.pdf").read_bytes()
-    assert pdf.startswith(b"%PDF")
-    pages = len(re.findall(rb"/Type\s*/Page\b", pdf))
-    assert pages >= len(SHEETS), f"{pages} pages for {len(SHEETS)} sheets"
-
-    text = pdf_text(out / "cdp_gap_report.pdf")
-    # Layout defects a planner saw in the printed workbook, checked where they show.
-    assert "border_security" not in text and "domestic_support" not in text
-    noise = re.findall(r"\d+\.\d{5,}", text)
-    assert not noise, f"raw float noise printed: {noise[:5]}"
-    for sheet in ("Summary", "Offers", "Data issues"):
-        # A right-aligned figure run into the left-aligned text of the next column prints
-        # as '6.0border security'.
-        for page in pages_of(text, sheet):
-            assert not re.search(r"\d\.\d[a-z]", page), (sheet, page)
-
-    assert_no_smoothed_chart(workbook)
-    assert_cells_are_padded_and_rounded(workbook)
+    return out
 
 
 def pdf_text(pdf) -> str:

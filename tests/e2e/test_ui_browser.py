@@ -16,6 +16,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.e2e import screenshots
+
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -31,6 +33,7 @@ CHROMIUM_ARGS = [
 REPORT_ASSET = "report_publication"
 REPORT_METADATA = ("workbook", "index", "manifest")
 RUN_TIMEOUT_MS = 150_000
+UI_GUIDE_HEIGHT = 900  # px of ui-assets.png, 1280 wide (CDP_SCREENSHOTS_DIR)
 # The sign-up dialog a fresh Dagster home shows unless dagster.yaml says `nux: enabled:
 # false`; the UI opens it a second after its ShouldShowNux query answers true.
 NUX_TITLE = "Join the Dagster community"
@@ -138,6 +141,18 @@ def test_materialize_all_from_the_asset_graph(page, dagster_server, tmp_path):
     assert "cdp_gap_report.xlsx" in page.locator("body").inner_text()
     _screenshot(page, tmp_path, "report_asset")
     assert (dagster_server.reports_dir / "latest" / "cdp_gap_report.xlsx").is_file()
+
+    guide = screenshots.target("ui-assets.png")
+    if guide is not None:
+        # For the planners' guide: the report asset after a refresh, where the workbook is,
+        # how fresh it is, and the schedule and sensor that keep it so.
+        page.set_viewport_size({"width": screenshots.WIDTH, "height": UI_GUIDE_HEIGHT})
+        page.reload()
+        for key in REPORT_METADATA:
+            expect(page.get_by_role("cell", name=key, exact=True)).to_be_visible()
+        expect(page.get_by_text("input_files", exact=True).first).to_be_visible()
+        page.wait_for_timeout(1_000)  # the history chart settles
+        page.screenshot(path=str(guide))
 
 
 def test_schedule_and_sensor_are_running(page, dagster_server):
