@@ -69,8 +69,8 @@ def test_the_answer_says_per_role_whether_it_is_covered(bundled):
         if met == lines:
             assert re.search(rf"cover [^.]*{role}[^.(]* in full", text)
         else:
-            assert (f"{role} ({met} of {lines} lines met, {percent(coverage)} of the "
-                    "requirement)") in text
+            assert (f"{role} ({met} of {lines} {'line' if lines == 1 else 'lines'} met, "
+                    f"{percent(coverage)} of the requirement)") in text
 
 
 def test_the_answer_names_the_gaps_with_their_risk_and_when_each_closes(bundled):

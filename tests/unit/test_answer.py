@@ -95,12 +95,20 @@ def test_a_scenario_fully_covered_with_nobody_else_helping():
     assert answer.helpers == "No other member state contributes; Finland itself fills 2.0."
 
 
+def test_neither_role_covered():
+    answer, = scenario_answers(frames(roles=[("FI-X", "border security", 4, 3, 0.8),
+                                             ("FI-X", "domestic support", 2, 1, 0.5)]), RUN)
+    assert answer.cover.endswith(
+        "could cover neither border security (3 of 4 lines met, 80 % of the requirement) nor "
+        "domestic support (1 of 2 lines met, 50 % of the requirement).")
+
+
 def test_nothing_arrives_in_time():
     answer, = scenario_answers(frames(
         roles=[("FI-X", "border security", 1, 0, 0.0)],
         buildup=[("FI-X", "all roles", 0, 0.0, 0.0), ("FI-X", "all roles", 30, 0.0, 0.5)],
     ), RUN)
-    assert answer.cover.endswith("could not cover border security (0 of 1 lines met, 0 % of "
+    assert answer.cover.endswith("could not cover border security (0 of 1 line met, 0 % of "
                                  "the requirement).")
     assert answer.speed == ("Nothing arrives within the lines' deadlines by D+30. If deadlines "
                             "could slip, 50 % would be there by D+30.")

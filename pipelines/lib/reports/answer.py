@@ -71,14 +71,16 @@ def _cover(scenario, roles: pd.DataFrame, run: RunInfo) -> str:
     rows = roles[roles.scenario_id == scenario.scenario_id]
     covered = [r.role for r in rows.itertuples() if r.lines_met == r.lines]
     short = [
-        f"{r.role} ({r.lines_met} of {r.lines} lines met, {percent(r.coverage)} of the "
-        "requirement)"
+        f"{r.role} ({r.lines_met} of {r.lines} {'line' if r.lines == 1 else 'lines'} met, "
+        f"{percent(r.coverage)} of the requirement)"
         for r in rows.itertuples() if r.lines_met < r.lines
     ]
     opening = f"If {state} invoked Art. 42.7 ({scenario.name}), in {run.base_year} the Union"
     if not short:
         return f"{opening} could cover {listing(covered) or 'every task'} in full."
     if not covered:
+        if len(short) == 2:
+            return f"{opening} could cover neither {short[0]} nor {short[1]}."
         return f"{opening} could not cover {listing(short)}."
     return f"{opening} could cover {listing(covered)} in full, but not {listing(short)}."
 

@@ -25,6 +25,7 @@ def sheet(report: ReportBook, frames, run: RunInfo, links: Links) -> None:
         [Table("Contributions", contributions, [
             Col("scenario_id", "Scenario"),
             Col("capability_code", "Capability"),
+            Col("capability_name", "Name", "wrap", width=26),
             Col("line_id", "Line"),
             Col("role", "Role"),
             Col("criticality", "Criticality"),

@@ -74,6 +74,7 @@ def sheet(report: ReportBook, frames, run: RunInfo, links: Links) -> None:
                 Col("scenario_id", "Scenario"),
                 Col("member_state", "State"),
                 Col("capability_code", "Capability"),
+                Col("capability_name", "Name", "wrap", width=30),
                 Col("offered", "Offered", "qty"),
                 Col("used", "Used", "qty"),
                 Col("unused", "Left unused", "qty"),

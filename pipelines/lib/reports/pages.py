@@ -132,6 +132,7 @@ def index_page(frames: dict[str, pd.DataFrame], charts: list[Chart], run: RunInf
             (facts.lines_met, "met in full", "ok"),
             (facts.lines_short, "with a shortfall", "warn"),
             (facts.high_risk_lines, "at high risk", "warn"),
+            (facts.significant_risk_lines, "at significant risk", "warn"),
             (facts.capability_shortfalls, "capability shortfalls", ""),
             (facts.closable_by_management, "closable by better management", "ok"),
             (facts.needing_acquisition, "needing new capability", "warn"),
@@ -172,7 +173,7 @@ def index_page(frames: dict[str, pd.DataFrame], charts: list[Chart], run: RunInf
         "<h3>Shortfalls that only show when the crises come at once</h3>",
         html_table(concurrency_only, [
             Col("case_id", "Case"), Col("capability_code", "Capability"),
-            Col("criticality", "Criticality"), Col("required", "Required", "qty"),
+            Col("capability_name", "Name"), Col("criticality", "Criticality"), Col("required", "Required", "qty"),
             Col("covered", "Covered", "qty"), Col("shortfall", "Shortfall", "qty"),
             Col("shortfall_single_scenarios", "Scenarios alone", "qty"),
             Col("concurrency_shortfall", "Only at once", "qty"),
@@ -182,7 +183,8 @@ def index_page(frames: dict[str, pd.DataFrame], charts: list[Chart], run: RunInf
         "<h3>Unmet needs after the offers: whom to ask</h3>",
         html_table(frames["offer_whom_to_ask"], [
             Col("scenario_id", "Scenario"), Col("line_id", "Line"),
-            Col("capability_code", "Capability"), Col("unmet", "Unmet", "qty"),
+            Col("capability_code", "Capability"), Col("capability_name", "Name"),
+            Col("unmet", "Unmet", "qty"),
             Col("ask_rank", "Ask", "int"), Col("member_state", "State"),
             Col("fastest_readiness_days", "Fastest (days)", "int"),
             Col("eligible_quantity", "Eligible", "qty"),

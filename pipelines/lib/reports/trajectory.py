@@ -32,8 +32,11 @@ TOP_TRAJECTORIES = 10
 def sheet(report: ReportBook, frames, run: RunInfo, links: Links) -> None:
     capability_years = frames["capability_years"]
     open_pairs = capability_years[capability_years.peak_shortfall > 0]
+    # A code without a name in the taxonomy would drop out of the pivot as a NaN key.
+    open_pairs = open_pairs.assign(capability_name=open_pairs.capability_name.fillna(""))
     wide = (
-        open_pairs.pivot_table(index=["scenario_id", "capability_code", "peak_shortfall"],
+        open_pairs.pivot_table(index=["scenario_id", "capability_code", "capability_name",
+                                      "peak_shortfall"],
                                columns="year", values="shortfall", aggfunc="first")
         .reset_index()
         .sort_values(["peak_shortfall", "scenario_id", "capability_code"],
@@ -45,7 +48,8 @@ def sheet(report: ReportBook, frames, run: RunInfo, links: Links) -> None:
         if year not in wide:
             wide[year] = None
     wide.columns = [str(c) for c in wide.columns]
-    columns = [Col("scenario_id", "Scenario"), Col("capability_code", "Capability")]
+    columns = [Col("scenario_id", "Scenario"), Col("capability_code", "Capability"),
+               Col("capability_name", "Name", "wrap", width=30)]
     columns += [Col(str(year), str(year), "qty", width=8) for year in years]
     sheet = write_sheet(
         report, NAME,
@@ -58,7 +62,7 @@ def sheet(report: ReportBook, frames, run: RunInfo, links: Links) -> None:
     if wide.empty:
         return
     ws, placed = sheet.ws, sheet.tables["Trajectory"]
-    first, last = 3, 2 + len(years)
+    first, last = 4, 3 + len(years)  # the year columns, after scenario, code and name
     shade_shortfalls(ws, f"{get_column_letter(first)}{placed.first_row}:"
                          f"{get_column_letter(last)}{placed.last_row}")
     chart = LineChart()
