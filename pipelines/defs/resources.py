@@ -9,11 +9,18 @@ from __future__ import annotations
 from dagster import ConfigurableResource, Definitions, definitions
 from dagster_duckdb import DuckDBResource
 
-from pipelines.lib.settings import DEFAULT_ARCHIVE_KEEP, DEFAULT_BUILDUP_DAYS, Settings
+from pipelines.lib.settings import (
+    DEFAULT_ARCHIVE_KEEP,
+    DEFAULT_BUILDUP_DAYS,
+    DEFAULT_MC_DRAWS,
+    DEFAULT_MC_SEED,
+    Settings,
+)
 
 
 class CdpSettings(ConfigurableResource):
-    """Where the inputs and reports live, the planning horizon, the build-up checkpoints."""
+    """Where the inputs and reports live, the planning horizon, the build-up checkpoints,
+    the Monte Carlo's draws and seed."""
 
     data_dir: str
     reports_dir: str
@@ -22,6 +29,8 @@ class CdpSettings(ConfigurableResource):
     marking: str
     archive_keep: int = DEFAULT_ARCHIVE_KEEP  # 0 keeps all
     buildup_days: list[int] = list(DEFAULT_BUILDUP_DAYS)  # checkpoints of §13
+    mc_draws: int = DEFAULT_MC_DRAWS  # draws of the Monte Carlo (§10)
+    mc_seed: int = DEFAULT_MC_SEED  # its root seed
 
     @classmethod
     def from_settings(cls, s: Settings) -> CdpSettings:
@@ -33,6 +42,8 @@ class CdpSettings(ConfigurableResource):
             marking=s.marking,
             archive_keep=s.archive_keep,
             buildup_days=list(s.buildup_days),
+            mc_draws=s.mc_draws,
+            mc_seed=s.mc_seed,
         )
 
     @property

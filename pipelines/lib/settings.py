@@ -17,6 +17,10 @@ DEFAULT_ARCHIVE_KEEP = 30  # complete report sets kept in archive/ (~40 MB each)
 # Checkpoints of the build-up after an invocation, in days (methodology §13).
 DEFAULT_BUILDUP_DAYS = (0, 2, 5, 10, 20, 30, 60, 90, 180)
 MAX_BUILDUP_DAY = 365
+# The Monte Carlo of methodology §10: draws per refresh and the root seed.
+DEFAULT_MC_DRAWS = 1000
+MAX_MC_DRAWS = 1_000_000
+DEFAULT_MC_SEED = 42
 
 
 @dataclass(frozen=True)
@@ -29,6 +33,8 @@ class Settings:
     marking: str
     archive_keep: int = DEFAULT_ARCHIVE_KEEP
     buildup_days: tuple[int, ...] = DEFAULT_BUILDUP_DAYS
+    mc_draws: int = DEFAULT_MC_DRAWS
+    mc_seed: int = DEFAULT_MC_SEED
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:
@@ -43,6 +49,8 @@ class Settings:
             marking=env.get("CDP_MARKING") or DEFAULT_MARKING,
             archive_keep=_int(env, "CDP_ARCHIVE_KEEP", DEFAULT_ARCHIVE_KEEP, 0, 100_000),
             buildup_days=_days(env, "CDP_BUILDUP_DAYS", DEFAULT_BUILDUP_DAYS),
+            mc_draws=_int(env, "CDP_MC_DRAWS", DEFAULT_MC_DRAWS, 1, MAX_MC_DRAWS),
+            mc_seed=_int(env, "CDP_MC_SEED", DEFAULT_MC_SEED, 0, 2**63 - 1),
         )
 
     @property

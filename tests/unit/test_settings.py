@@ -52,3 +52,20 @@ def test_buildup_days_are_sorted_and_without_repeats():
 def test_bad_buildup_days_are_explained(value):
     with pytest.raises(ValueError, match="CDP_BUILDUP_DAYS"):
         Settings.from_env({"CDP_BUILDUP_DAYS": value})
+
+
+def test_monte_carlo_draws_and_seed():
+    assert (Settings.from_env({}).mc_draws, Settings.from_env({}).mc_seed) == (1000, 42)
+    s = Settings.from_env({"CDP_MC_DRAWS": "20000", "CDP_MC_SEED": "7"})
+    assert (s.mc_draws, s.mc_seed) == (20000, 7)
+    # Constructors that name neither get the defaults.
+    plain = Settings(REPO_ROOT, REPO_ROOT / "w.duckdb", REPO_ROOT, 2026, 1, "M")
+    assert (plain.mc_draws, plain.mc_seed) == (1000, 42)
+
+
+@pytest.mark.parametrize("name, value", [("CDP_MC_DRAWS", "0"), ("CDP_MC_DRAWS", "1000001"),
+                                         ("CDP_MC_DRAWS", "1e3"), ("CDP_MC_SEED", "-1"),
+                                         ("CDP_MC_SEED", "seed")])
+def test_bad_monte_carlo_settings_are_explained(name, value):
+    with pytest.raises(ValueError, match=name):
+        Settings.from_env({name: value})
