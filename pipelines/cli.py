@@ -19,9 +19,10 @@ from pathlib import Path
 from pipelines.lib.settings import Settings
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+# Under CDP_REPORTS_DIR: the newest set through the link `latest`, and the snapshot.
 LATEST_FILES = (
-    ("Workbook", "cdp_gap_report.xlsx"),
-    ("Web report", "index.html"),
+    ("Workbook", "latest/cdp_gap_report.xlsx"),
+    ("Web report", "latest/index.html"),
     ("Snapshot", "warehouse_snapshot.duckdb"),
 )
 
@@ -259,11 +260,11 @@ def _when_unlocked(read, *args, attempts: int = 60):
 
 
 def report(args: argparse.Namespace) -> int:
-    latest = Settings.from_env().reports_dir / "latest"
-    found = [(label, latest / name) for label, name in LATEST_FILES if (latest / name).exists()]
+    reports = Settings.from_env().reports_dir
+    found = [(label, reports / name) for label, name in LATEST_FILES if (reports / name).exists()]
     for label, path in found:
         print(f"{label + ':':<12}{path}")
-    missing = [latest / name for _, name in LATEST_FILES if not (latest / name).exists()]
+    missing = [reports / name for _, name in LATEST_FILES if not (reports / name).exists()]
     for path in missing:
         print(f"{'Not yet:':<12}{path}")
     if missing:
@@ -367,7 +368,8 @@ def build_parser() -> argparse.ArgumentParser:
         help="print where the latest workbook, web report and snapshot are",
         **described("""
             Print the paths of the latest published workbook, web report and warehouse
-            snapshot (in CDP_REPORTS_DIR/latest/). Exits 1 if none has been published yet.
+            snapshot (CDP_REPORTS_DIR/latest/ and CDP_REPORTS_DIR/warehouse_snapshot.duckdb).
+            Exits 1 if none has been published yet.
         """),
     )
     p.set_defaults(func=report)

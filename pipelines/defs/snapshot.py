@@ -1,16 +1,13 @@
 """The read-only warehouse snapshot that notebooks and ad-hoc queries read, so that no
 reader ever holds the warehouse while a refresh writes it."""
 
-from pathlib import Path
-
 from dagster import MaterializeResult, MetadataValue, asset
 from dagster_duckdb import DuckDBResource
 
 from pipelines.defs.resources import CdpSettings
 from pipelines.defs.sql_assets import OWNERS
-from pipelines.lib.warehouse_snapshot import publish
+from pipelines.lib.warehouse_snapshot import publish, snapshot_path
 
-SNAPSHOT_FILE = "warehouse_snapshot.duckdb"
 # The tables nothing else is built from: once they are built, every table is, so the
 # copy is whole. tests/assets/test_automation.py fails if a new table is left out.
 BUILT_LAST = (
@@ -30,10 +27,10 @@ BUILT_LAST = (
 
 @asset(deps=list(BUILT_LAST), group_name="reports", kinds={"duckdb"}, owners=OWNERS)
 def warehouse_snapshot(duckdb: DuckDBResource, cdp: CdpSettings) -> MaterializeResult:
-    """A copy of the whole warehouse at `reports/latest/warehouse_snapshot.duckdb`, replaced
-    in one step after every refresh. Open it read-only (notebooks/explore_gaps.ipynb does)
-    to ask your own questions without ever blocking the nightly refresh."""
-    target = Path(cdp.reports_dir) / "latest" / SNAPSHOT_FILE
+    """A copy of the whole warehouse at `reports/warehouse_snapshot.duckdb`, replaced in one
+    step after every refresh. Open it read-only (notebooks/explore_gaps.ipynb does) to ask
+    your own questions without ever blocking the nightly refresh."""
+    target = snapshot_path(cdp.reports_dir)
     with duckdb.get_connection() as con:
         tables = publish(con, target)
     return MaterializeResult(

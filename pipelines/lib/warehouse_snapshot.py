@@ -5,6 +5,10 @@ notebook reading the warehouse itself would block the nightly refresh (or fail o
 Readers get their own copy instead, made by the database (`COPY FROM DATABASE`) inside
 the writer's own connection and put in place with `os.replace`: a reader sees the old
 copy or the new one, never half of one.
+
+The copy lives at `CDP_REPORTS_DIR/warehouse_snapshot.duckdb`, beside `archive/` and not
+in `latest`: `latest` is a link to one run's archived set (lib/publish.py), which is
+never written again, while the snapshot is replaced by every refresh on its own.
 """
 
 from __future__ import annotations
@@ -13,6 +17,13 @@ import os
 from pathlib import Path
 
 import duckdb
+
+SNAPSHOT_FILE = "warehouse_snapshot.duckdb"
+
+
+def snapshot_path(reports_dir: str | Path) -> Path:
+    """Where the snapshot is published under CDP_REPORTS_DIR."""
+    return Path(reports_dir) / SNAPSHOT_FILE
 
 
 def publish(con: duckdb.DuckDBPyConnection, target: Path) -> list[str]:

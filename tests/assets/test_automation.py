@@ -211,7 +211,7 @@ def test_warehouse_snapshot_is_a_whole_copy_readers_can_hold_open(data_dir, run_
     data_dir.scenario("fi", scenario("FI-A", "FI", [line("L1", "BS.SURV.UAS", 2, 10)]))
     run = run_pipeline(data_dir, selection="*warehouse_snapshot")
     assert run.result.success
-    snapshot = tmp_path / "reports" / "latest" / "warehouse_snapshot.duckdb"
+    snapshot = tmp_path / "reports" / "warehouse_snapshot.duckdb"
     assert sorted(p.name for p in snapshot.parent.iterdir()) == [snapshot.name]
 
     reader = duckdb.connect(str(snapshot), read_only=True)

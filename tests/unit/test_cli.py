@@ -243,3 +243,4 @@ def test_report_says_where_the_latest_files_are(capsys, tmp_path, monkeypatch):
     assert code == 0
     assert f"Workbook:   {latest / 'cdp_gap_report.xlsx'}" in out
     assert f"Web report: {latest / 'index.html'}" in out
+    assert f"Not yet:    {tmp_path / 'warehouse_snapshot.duckdb'}" in out
