@@ -1,23 +1,38 @@
-"""Publishing report files so that nobody ever opens half of one.
+"""Publishing report files so that nobody ever opens half of one, nor two runs' files side
+by side.
 
 Under `CDP_REPORTS_DIR`:
 
     archive/<run id>/   every file of one run, each written once and never overwritten;
                         manifest.json (the sha256 of each file) is written last and
                         marks the set complete
-    latest/             a copy of the newest complete set
-
-The archive keeps the newest `CDP_ARCHIVE_KEEP` complete sets (`prune_archive`): a set is
-~40 MB (plotly.js is inlined in every page so that each works alone, offline), and the
-nightly refresh would otherwise fill a disk within a year. The figures themselves stay in
-the warehouse (`gap_history`).
+    latest              a relative symbolic link to `archive/<run id>`, the newest
+                        complete set
 
 A file is written under a temporary name in its final folder, flushed to disk, then
 moved into place with `os.replace`: a reader sees the old file or the new one, whole,
-even if the writer is killed mid-write. `latest/` is a real folder that other published
-files share (the warehouse snapshot is written there too), so it is not swapped whole:
-only a complete set (one with a manifest) is copied into it, file by file, each copy
-put in place the same atomic way, `index.html` and the manifest last.
+even if the writer is killed mid-write.
+
+`latest` is switched from one set to the next in one step (`publish_latest`): a new link
+is made under a hidden temporary name beside it, then `os.replace`d onto `latest`, which
+is one rename. A reader therefore sees the old set or the new one, never a mix, whenever
+the writer is killed; the files themselves are the archive's, never copied, so there is
+nothing in `latest` that could be half written. Samba follows such a link by default (its
+target lies inside the share), so a planner on Windows sees `latest` as an ordinary
+folder (reports/README.md).
+
+Older versions kept `latest/` as a real folder, filled file by file. A real folder cannot
+be replaced by a link in one rename, so the first publication moves it aside
+(`latest.before-<run id>`), puts the link in its place at once, and deletes the folder
+only if it held nothing but a copy of an archived set (and the warehouse snapshot, which
+now lives beside `archive/`); anything else in it is kept for a person to look at
+(`retired_folders`). A kill between those two renames leaves no `latest` until the next
+publication, which finishes the move.
+
+The archive keeps the newest `CDP_ARCHIVE_KEEP` complete sets (`prune_archive`): a set is
+~40 MB (plotly.js is inlined in every page so that each works alone, offline), and the
+nightly refresh would otherwise fill a disk within a year. The set `latest` points at is
+never removed. The figures themselves stay in the warehouse (`gap_history`).
 """
 
 from __future__ import annotations
@@ -39,6 +54,7 @@ MANIFEST = "manifest.json"
 WORKBOOK = "cdp_gap_report.xlsx"
 INDEX = "index.html"
 CHARTS = "charts"
+RETIRED_PREFIX = f"{LATEST}.before-"
 
 _RUN_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,127}")
 
@@ -137,11 +153,12 @@ def write_manifest(folder: Path, run: RunInfo) -> Path:
 
 
 def publish_latest(reports_dir: str | Path, run_id: str) -> Path:
-    """Copy the run's complete set into `latest/`; returns that folder.
+    """Point `latest` at the run's complete set in one atomic step; returns `latest`.
 
-    Chart pages and images go first, then the workbook, then `index.html` (which links
-    them), then the manifest; files an older set had and this one lacks go last. Each
-    file is replaced atomically, so `latest/` never holds a partial file.
+    The set must be complete and intact (its manifest written, every file matching it).
+    A new relative link is made beside `latest` under a hidden name and `os.replace`d
+    onto it: one rename, so a reader sees the old set or this one, never a mix. A real
+    `latest/` folder left by an older version is moved aside first (module docstring).
     """
     reports_dir = Path(reports_dir)
     folder = reports_dir / ARCHIVE / run_id
@@ -149,16 +166,47 @@ def publish_latest(reports_dir: str | Path, run_id: str) -> Path:
         raise FileNotFoundError(
             f"{folder} has no {MANIFEST}: only a complete set is published as latest"
         )
+    problems = verify(folder)
+    if problems:
+        raise ValueError(f"{folder} does not match its {MANIFEST}: {'; '.join(problems)}")
     latest = reports_dir / LATEST
-    before = _listed(latest / MANIFEST)
-    now = _listed(folder / MANIFEST)
-    last = {WORKBOOK: 1, INDEX: 2}
-    for relative in sorted(now, key=lambda r: (last.get(r, 0), r)):
-        _copy(folder / relative, latest / relative)
-    _copy(folder / MANIFEST, latest / MANIFEST)
-    for relative in sorted(before - now):
-        (latest / relative).unlink(missing_ok=True)
+    _remove_dead_links(reports_dir)
+    link = reports_dir / f".{LATEST}.tmp-{os.getpid()}"
+    link.unlink(missing_ok=True)
+    try:
+        os.symlink(f"{ARCHIVE}/{run_id}", link, target_is_directory=True)
+    except OSError as error:
+        raise OSError(
+            f"cannot make the link {link}: CDP_REPORTS_DIR must be on a file system with "
+            "symbolic links (any Linux or macOS disk; not an SMB mount). Keep it on the "
+            "server's own disk and share it from there (reports/README.md)"
+        ) from error
+    try:
+        if latest.is_dir() and not latest.is_symlink():
+            # One rename cannot put a link in place of a real folder: move it aside first.
+            os.rename(latest, reports_dir / f"{RETIRED_PREFIX}{run_id}")
+        os.replace(link, latest)
+        _fsync(reports_dir)
+    finally:
+        link.unlink(missing_ok=True)
+    for retired in retired_folders(reports_dir):
+        if _only_a_copy_of_an_archived_set(retired, reports_dir / ARCHIVE):
+            shutil.rmtree(retired)
     return latest
+
+
+def latest_run(reports_dir: str | Path) -> str | None:
+    """The run id of the set `latest` points at (None when it is no link)."""
+    latest = Path(reports_dir) / LATEST
+    if not latest.is_symlink():
+        return None
+    return Path(os.readlink(latest)).name
+
+
+def retired_folders(reports_dir: str | Path) -> list[Path]:
+    """Real `latest/` folders of older versions, moved aside and not yet deleted."""
+    return sorted(p for p in Path(reports_dir).glob(f"{RETIRED_PREFIX}*")
+                  if p.is_dir() and not p.is_symlink())
 
 
 def prune_archive(reports_dir: str | Path, keep: int, current_run_id: str) -> list[str]:
@@ -167,7 +215,8 @@ def prune_archive(reports_dir: str | Path, keep: int, current_run_id: str) -> li
 
     Newest by the run time in each manifest. Only complete sets are candidates: a folder
     without a manifest may belong to a run still writing, or be evidence of one that
-    failed, and is left for a person to look at. The current run is never removed.
+    failed, and is left for a person to look at. Neither the current run nor the set
+    `latest` points at is ever removed.
     """
     if keep <= 0:
         return []
@@ -179,15 +228,60 @@ def prune_archive(reports_dir: str | Path, keep: int, current_run_id: str) -> li
             run_at = json.loads(manifest.read_text(encoding="utf-8")).get("run_at", "")
             complete.append((run_at, folder.name))
     complete.sort()
-    removed = [run_id for _, run_id in complete[:-keep] if run_id != current_run_id]
+    kept = {current_run_id, latest_run(reports_dir)}
+    removed = [run_id for _, run_id in complete[:-keep] if run_id not in kept]
     for run_id in removed:
         shutil.rmtree(archive / run_id)
     return removed
 
 
-def _copy(source: Path, target: Path) -> None:
-    with atomic_file(target, replace=True) as temporary:
-        shutil.copyfile(source, temporary)
+# What older versions wrote into the real latest/ folder besides a copy of the set.
+_OLD_LATEST_EXTRAS = {"warehouse_snapshot.duckdb", "warehouse_snapshot.duckdb.wal"}
+
+
+def _only_a_copy_of_an_archived_set(folder: Path, archive: Path) -> bool:
+    """Whether a retired latest/ holds nothing that is not also elsewhere: an intact copy
+    of a set the archive still has, the old snapshot (rebuilt by every refresh) and
+    hidden temporary files."""
+    listed = set()
+    manifest = folder / MANIFEST
+    if manifest.is_file():
+        try:
+            run_id = json.loads(manifest.read_text(encoding="utf-8")).get("run_id", "")
+        except ValueError:
+            return False
+        archived = archive / str(run_id) / MANIFEST
+        if not (_RUN_ID.fullmatch(str(run_id)) and archived.is_file()
+                and archived.read_bytes() == manifest.read_bytes() and not verify(folder)):
+            return False
+        listed = _listed(manifest) | {MANIFEST}
+    for path in folder.rglob("*"):
+        relative = path.relative_to(folder).as_posix()
+        if path.is_file() or path.is_symlink():
+            if not (relative in listed or relative in _OLD_LATEST_EXTRAS
+                    or path.name.startswith(".")):
+                return False
+    return True
+
+
+def _remove_dead_links(reports_dir: Path) -> None:
+    """Temporary links of publishers killed before their rename."""
+    for link in reports_dir.glob(f".{LATEST}.tmp-*"):
+        pid = link.name.rpartition("-")[2]
+        if link.is_symlink() and pid.isdigit() and not _alive(int(pid)):
+            link.unlink(missing_ok=True)
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def _listed(manifest: Path) -> set[str]:

@@ -448,6 +448,8 @@ def test_latest_holds_the_newest_complete_set(reported):
     assert manifest["run_id"] == reported.run.result.run_id
     assert {publish.WORKBOOK, publish.INDEX} <= {f["path"] for f in manifest["files"]}
     assert publish.verify(latest) == []
+    # A link to the run's archived set, switched in one step (lib/publish.py).
+    assert publish.latest_run(reported.reports) == reported.run.result.run_id
     for run in (reported.first, reported.run):
         assert publish.verify(reported.reports / "archive" / run.result.run_id) == []
     metadata = reported.metadata("report_publication")
@@ -462,7 +464,7 @@ def test_publishing_cuts_the_archive_to_the_newest_sets(reported, tmp_path):
     from dagster import AssetSelection
 
     shutil.copy(reported.root / "warehouse.duckdb", tmp_path / "warehouse.duckdb")
-    shutil.copytree(reported.reports, tmp_path / "reports")
+    shutil.copytree(reported.reports, tmp_path / "reports", symlinks=True)
     reports = AssetSelection.assets("report_workbook", "report_charts", "report_publication")
     third = materialise(reported.data, tmp_path, selection=reports, archive_keep=2)
     assert third.result.success
@@ -478,5 +480,6 @@ def test_publishing_cuts_the_archive_to_the_newest_sets(reported, tmp_path):
     assert all(publish.verify(archive / run_id) == [] for run_id in kept)
     manifest = json.loads((tmp_path / "reports" / publish.LATEST / publish.MANIFEST).read_text())
     assert manifest["run_id"] == third.result.run_id
+    assert publish.latest_run(tmp_path / "reports") == third.result.run_id
     metadata = third.result.asset_materializations_for_node("report_publication")[0].metadata
     assert (metadata["archive_keep"].value, metadata["archive_pruned"].value) == (2, 1)

@@ -171,9 +171,10 @@ def _pngs(context: AssetExecutionContext, made: list[Chart], marking: str):
 @asset(deps=["report_workbook", "report_charts"], group_name=GROUP, kinds={"json"}, owners=OWNERS)
 def report_publication(context: AssetExecutionContext, cdp: CdpSettings) -> MaterializeResult:
     """Publishes this run's reports as one set: writes `manifest.json` (sha256 of every
-    file) into `archive/<run id>/`, then copies the set into `latest/`, each file in one
-    atomic step, index.html and the manifest last. A run that wrote only part of the set
-    is not published. Then the archive is cut to the newest CDP_ARCHIVE_KEEP sets."""
+    file) into `archive/<run id>/`, then switches the link `latest` to that folder in one
+    atomic step, so a reader sees the previous set or this one, never a mix. A run that
+    wrote only part of the set is not published. Then the archive is cut to the newest
+    CDP_ARCHIVE_KEEP sets, never removing the one `latest` points at."""
     run = run_info(context, cdp)
     folder = publish.run_folder(cdp.reports_dir, run.run_id)
     missing = [name for name in (publish.WORKBOOK, publish.INDEX) if not (folder / name).is_file()]
@@ -189,6 +190,10 @@ def report_publication(context: AssetExecutionContext, cdp: CdpSettings) -> Mate
     if pruned:
         context.log.info(f"Archive: removed {len(pruned)} older report sets, keeping the "
                          f"newest {cdp.archive_keep} (CDP_ARCHIVE_KEEP): {', '.join(pruned)}")
+    for retired in publish.retired_folders(cdp.reports_dir):
+        context.log.warning(f"{retired} is the real latest/ folder of an older version, moved "
+                            "aside: it holds files that are not in the archive. Look at "
+                            "them, then delete the folder.")
     return MaterializeResult(metadata={
         "workbook": MetadataValue.path(str(latest / publish.WORKBOOK)),
         "index": MetadataValue.path(str(latest / publish.INDEX)),
