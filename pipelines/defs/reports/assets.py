@@ -4,8 +4,8 @@ Every figure comes from the warehouse through `sql/report_*.sql` (read by
 `lib/reports/frames.py`) and is laid out by the `lib/reports` package; nothing is
 computed here. Each run writes its files into `archive/<run id>/` under
 CDP_REPORTS_DIR, never overwriting anything there; `report_publication` then writes
-the set's manifest and copies it into `latest/`, so `latest/` only ever receives a
-complete set (`lib/publish.py`).
+the set's manifest and switches the link `latest` to that folder in one step, so
+`latest/` is always one run's complete set (`lib/publish.py`).
 """
 
 import base64
