@@ -51,6 +51,15 @@ RAW_SCHEMAS = {
         "unit": "VARCHAR",
         "roles": "VARCHAR",
     },
+    "raw_participation": {
+        "source_file": "VARCHAR",
+        "sheet": "VARCHAR",
+        "row_number": "INTEGER",
+        "member_state": "VARCHAR",
+        "role": "VARCHAR",
+        "probability": "DOUBLE",
+        "source": "VARCHAR",
+    },
     "raw_inventory": {
         "source_file": "VARCHAR",
         "sheet": "VARCHAR",
@@ -149,6 +158,15 @@ def validate_reference(data_dir: Path) -> tuple[validation.FileReport, validatio
         validation.validate_member_states(states, relative_name(states, data_dir)),
         validation.validate_capabilities(caps, relative_name(caps, data_dir)),
     )
+
+
+def validate_participation(data_dir: Path, member_states: set[str]) -> list[validation.FileReport]:
+    """`reference/participation.csv` checked against the member states; the file is
+    optional, so none gives no report at all (every state then counts with probability 1)."""
+    path = data_dir / validation.PARTICIPATION_FILE
+    if not path.exists():
+        return []
+    return [validation.validate_participation(path, relative_name(path, data_dir), member_states)]
 
 
 def validate_inventory_folder(

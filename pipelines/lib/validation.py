@@ -33,9 +33,11 @@ from pipelines.lib.safe_yaml import YamlError, load_yaml_with_lines
 
 MEMBER_STATES_FILE = "reference/member_states.csv"
 CAPABILITIES_FILE = "reference/capabilities.csv"
+PARTICIPATION_FILE = "reference/participation.csv"
 DOMAINS = ("land", "maritime", "air", "cyber", "space", "medical", "cbrn", "engineering",
            "logistics", "isr", "c2")
 ROLES = ("border_security", "domestic_support")
+BOTH_ROLES = "*"  # a participation row for every role
 CRITICALITIES = ("essential", "important", "desirable")
 CAPABILITY_CODE = re.compile(r"[A-Z][A-Z0-9]*(\.[A-Z0-9]+){1,4}")
 SCENARIO_ID = re.compile(r"[A-Z0-9][A-Z0-9-]{2,47}")
@@ -511,6 +513,48 @@ def validate_capabilities(path, source_file: str) -> FileReport:
 
     return _validate_table(path, source_file, "capabilities", "capabilities",
                            CAPABILITY_COLUMNS, parse_row)
+
+
+PARTICIPATION_REQUIRED = ("member_state", "role", "probability")
+
+
+def parse_participation_role(value, field: str = "role") -> str:
+    """A role, or '*' for both; stored lower case."""
+    if isinstance(value, str) and value.strip().lower() in (*ROLES, BOTH_ROLES):
+        return value.strip().lower()
+    raise FieldError(
+        f"{field} must be {ROLES[0]}, {ROLES[1]} or {BOTH_ROLES} (both roles), {_got(value)}"
+    )
+
+
+def validate_participation(path, source_file: str, member_states: Container[str]) -> FileReport:
+    """How likely each state is to commit forces of a role (methodology §10).
+
+    One row per (member_state, role), '*' standing for both roles; a repeated key
+    rejects the later row. Expanding '*' (a role's own row wins) is left to
+    `sql/stg_participation.sql`, so the raw table keeps the rows as written.
+    """
+    first_rows: dict[tuple[str, str], int] = {}
+
+    def parse_row(check: _RowCheck, row_number: int) -> dict:
+        row = {
+            "member_state": check.get("member_state", parse_member_state, member_states),
+            "role": check.get("role", parse_participation_role),
+            "probability": check.get("probability", parse_share),
+            "source": optional_text(check.values.get("source")),
+        }
+        key = (row["member_state"], row["role"])
+        if check.problems:
+            return row
+        if key in first_rows:
+            check.fail("role", f"duplicate row for ({key[0]}, {key[1]}): the first one, row "
+                               f"{first_rows[key]}, is used")
+        else:
+            first_rows[key] = row_number
+        return row
+
+    return _validate_table(path, source_file, "participation", "participation",
+                           PARTICIPATION_REQUIRED, parse_row)
 
 
 INVENTORY_REQUIRED = ("member_state", "capability_code", "quantity", "readiness_days")

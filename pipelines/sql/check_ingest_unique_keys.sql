@@ -15,6 +15,9 @@ UNION ALL
 SELECT 'stg_capabilities', capability_code, count(*)
 FROM stg_capabilities GROUP BY ALL HAVING count(*) > 1
 UNION ALL
+SELECT 'stg_participation', member_state || ' / ' || role, count(*)
+FROM stg_participation GROUP BY ALL HAVING count(*) > 1
+UNION ALL
 SELECT 'stg_concurrency_cases', case_id || ' / ' || scenario_id, count(*)
 FROM stg_concurrency_cases GROUP BY ALL HAVING count(*) > 1
 ORDER BY ALL

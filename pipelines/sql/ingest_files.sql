@@ -11,6 +11,7 @@ accepted AS (
     SELECT source_file, count(*) AS n FROM (
         SELECT source_file FROM stg_member_states
         UNION ALL SELECT source_file FROM stg_capabilities
+        UNION ALL SELECT source_file FROM raw_participation  -- rows as written, before '*' expands
         UNION ALL SELECT source_file FROM stg_inventory
         UNION ALL SELECT DISTINCT source_file FROM stg_scenarios
         UNION ALL SELECT DISTINCT source_file FROM raw_concurrency_cases

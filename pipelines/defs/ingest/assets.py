@@ -10,13 +10,23 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
-from dagster import AssetSpec, MaterializeResult, MetadataValue, RetryPolicy, multi_asset
+from dagster import (
+    AssetCheckResult,
+    AssetCheckSeverity,
+    AssetKey,
+    AssetSpec,
+    MaterializeResult,
+    MetadataValue,
+    RetryPolicy,
+    asset_check,
+    multi_asset,
+)
 from dagster_duckdb import DuckDBResource
 
 from pipelines.defs.resources import CdpSettings
 from pipelines.defs.sql_assets import OWNERS, sql_check, sql_description, sql_table_asset, table_metadata
 from pipelines.lib import loading
-from pipelines.lib.warehouse import markdown_table, run_sql
+from pipelines.lib.warehouse import markdown_table, query_df, run_sql
 
 GROUP = "ingest"
 KINDS = {"duckdb", "python"}
@@ -42,26 +52,70 @@ def _reject_metadata(reports) -> dict:
 
 
 @multi_asset(
-    specs=[_spec("stg_member_states"), _spec("stg_capabilities")],
+    specs=[_spec("stg_member_states"), _spec("stg_capabilities"), _spec("stg_participation")],
     name="reference_data",
     group_name=GROUP,
     retry_policy=FILE_RETRY,
 )
 def reference_data(duckdb: DuckDBResource, cdp: CdpSettings):
-    """Member states (NATO membership, GDP) and the capability taxonomy from `reference/`."""
-    states, capabilities = loading.validate_reference(Path(cdp.data_dir))
+    """Member states (NATO membership, GDP), the capability taxonomy and, if there is one,
+    the participation estimates (`participation.csv`, methodology §10) from `reference/`."""
+    data_dir = Path(cdp.data_dir)
+    states, capabilities = loading.validate_reference(data_dir)
+    participation = loading.validate_participation(data_dir, {row["code"] for row in states.rows})
+    reports = [states, capabilities, *participation]
     with duckdb.get_connection() as con:
         loading.write_raw(con, "raw_member_states", states.rows)
         loading.write_raw(con, "raw_capabilities", capabilities.rows)
-        loading.write_rejects(con, "raw_rejects_reference", states.rejects + capabilities.rejects)
-        loading.write_file_ledger(
-            con, "raw_files_reference", loading.table_report_ledger([states, capabilities])
-        )
-        for table in ("stg_member_states", "stg_capabilities"):
+        loading.write_raw(con, "raw_participation", [row for r in participation for row in r.rows])
+        loading.write_rejects(con, "raw_rejects_reference", [x for r in reports for x in r.rejects])
+        loading.write_file_ledger(con, "raw_files_reference", loading.table_report_ledger(reports))
+        for table in ("stg_member_states", "stg_capabilities", "stg_participation"):
             run_sql(con, table)
-        meta = _reject_metadata([states, capabilities])
+        meta = _reject_metadata(reports)
         yield MaterializeResult(asset_key="stg_member_states", metadata=table_metadata(con, "stg_member_states", **meta))
         yield MaterializeResult(asset_key="stg_capabilities", metadata=table_metadata(con, "stg_capabilities"))
+        yield MaterializeResult(
+            asset_key="stg_participation",
+            metadata=table_metadata(
+                con, "stg_participation",
+                file_present=bool(participation),
+                **(_reject_metadata(participation) if participation else {}),
+            ),
+        )
+
+
+@asset_check(
+    asset=AssetKey("stg_participation"),
+    name="participation_complete",
+    blocking=True,
+    description=sql_description("check_participation_complete"),
+)
+def participation_complete(duckdb: DuckDBResource, cdp: CdpSettings) -> AssetCheckResult:
+    """Fails, naming each rejected row and its reason, when any row of
+    `reference/participation.csv` was rejected (a missing estimate would count as certain)."""
+    with duckdb.get_connection() as con:
+        rejected = query_df(con, "check_participation_complete", cdp.sql_params)
+    lines = [
+        f"{r.source_file}" + ("" if pd.isna(r.row_number) else f" row {int(r.row_number)}")
+        + f": {r.reason}"
+        for r in rejected.itertuples()
+    ]
+    description = (
+        "Every row of reference/participation.csv was accepted (or there is no such file)."
+        if rejected.empty
+        else "Put these right before the Monte Carlo can use the participation estimates: "
+        + "; ".join(lines)
+    )
+    return AssetCheckResult(
+        passed=rejected.empty,
+        severity=AssetCheckSeverity.ERROR,
+        description=description,
+        metadata={
+            "rows_rejected": int(rejected.row_number.nunique(dropna=False)),
+            "rejected": MetadataValue.md(markdown_table(rejected, max_rows=50)),
+        },
+    )
 
 
 @multi_asset(
