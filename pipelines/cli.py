@@ -47,8 +47,8 @@ def validate(args: argparse.Namespace) -> int:
         kind = args.kind or file_check.guess_kind(path)
         if kind is None:
             print(
-                f"{path}: cannot tell whether this is an inventory, offers, scenario or "
-                "concurrency case file; say which with --kind"
+                f"{path}: cannot tell whether this is an inventory, offers, scenario, "
+                "concurrency case or participation file; say which with --kind"
             )
             problems.append((str(path), "", "", "", "", "kind of file unknown (use --kind)"))
             continue
@@ -307,17 +307,19 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = commands.add_parser(
         "validate",
-        help="check national submissions or scenario files before sending them",
+        help="check national submissions, scenario or participation files before sending them",
         **described("""
             Check input files against exactly the rules the pipeline applies, and list every
             problem (file, sheet, row, column, value, reason). Exits 1 if there is any.
 
             The kind of each file is told by its folder (inventory/, offers/, scenarios/,
-            concurrency/), else by its sheet, columns or YAML keys; --kind forces it.
+            concurrency/), else by its name (participation*.csv: the participation
+            estimates of reference/), its sheet, columns or YAML keys; --kind forces it.
             Member states and capability codes come from DIR/reference/, and the scenarios
             an offer or a concurrency case may name from DIR/scenarios/.
 
-            example:  cdp-gap validate inventory_FI_2026.xlsx
+            examples:  cdp-gap validate inventory_FI_2026.xlsx
+                       cdp-gap validate participation.csv
         """),
     )
     p.add_argument("files", nargs="+", type=Path, metavar="FILE", help="CSV, XLSX or YAML files")

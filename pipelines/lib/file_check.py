@@ -15,7 +15,7 @@ from pipelines.lib import loading, validation
 from pipelines.lib.inputs import UnreadableFile, read_table, read_text_file
 from pipelines.lib.safe_yaml import YamlError, load_yaml_with_lines
 
-KINDS = ("inventory", "offers", "scenario", "case")
+KINDS = ("inventory", "offers", "scenario", "case", "participation")
 # The folders of the data contract, by their last part.
 FOLDER_KINDS = {
     "inventory": "inventory",
@@ -24,6 +24,8 @@ FOLDER_KINDS = {
     "concurrency": "case",
 }
 YAML_SUFFIXES = (".yaml", ".yml")
+# Table kinds, by the sheet the pipeline reads; participation is a reference file.
+TABLE_KINDS = ("offers", "inventory", "participation")
 
 
 class NoReferenceData(Exception):
@@ -74,10 +76,13 @@ def load_reference(data_dir: Path) -> Reference:
 
 
 def guess_kind(path: Path) -> str | None:
-    """The kind of input a file is: by its folder, else by its content; None if unsure."""
+    """The kind of input a file is: by its folder, else by its name (participation),
+    else by its content; None if unsure."""
     by_folder = FOLDER_KINDS.get(path.parent.name.lower())
     if by_folder:
         return by_folder
+    if "participation" in path.stem.lower():
+        return "participation"
     if path.suffix.lower() in YAML_SUFFIXES:
         return _yaml_kind(path)
     return _table_kind(path)
@@ -97,7 +102,7 @@ def _yaml_kind(path: Path) -> str | None:
 
 def _table_kind(path: Path) -> str | None:
     columns: set[str] = set()
-    for kind in ("offers", "inventory"):
+    for kind in TABLE_KINDS:
         try:
             table = read_table(path, preferred_sheet=kind)
         except UnreadableFile:
@@ -110,6 +115,8 @@ def _table_kind(path: Path) -> str | None:
         return "offers"
     if columns & (set(validation.INVENTORY_REQUIRED) - set(validation.OFFER_REQUIRED)):
         return "inventory"
+    if {"role", "probability"} <= columns:
+        return "participation"
     return None
 
 
@@ -132,6 +139,9 @@ def check_file(path: Path, kind: str, reference: Reference) -> FileCheck:
     if kind == "case":
         report = validation.validate_case(path, source, reference.invoking_states.keys())
         return FileCheck(path, kind, 1, int(report.case is not None), report.rejects)
+    if kind == "participation":
+        report = validation.validate_participation(path, source, states)
+        return FileCheck(path, kind, report.rows_read, len(report.rows), report.rejects)
     raise ValueError(f"unknown kind of file {kind!r}; one of {', '.join(KINDS)}")
 
 

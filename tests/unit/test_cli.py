@@ -244,3 +244,30 @@ def test_report_says_where_the_latest_files_are(capsys, tmp_path, monkeypatch):
     assert f"Workbook:   {latest / 'cdp_gap_report.xlsx'}" in out
     assert f"Web report: {latest / 'index.html'}" in out
     assert f"Not yet:    {tmp_path / 'warehouse_snapshot.duckdb'}" in out
+
+
+def test_a_participation_file_is_told_by_name_or_columns_and_checked(capsys, data, tmp_path):
+    header = ["member_state", "role", "probability", "source"]
+    bad = data.write_csv("reference/participation.csv", header, [
+        ["AT", "border_security", 0.3, "invented"],
+        ["IE", "*", "1.2", ""],
+        ["XX", "*", 0.5, ""],
+        ["AT", "border_security", 0.6, ""],
+    ])
+    code, out = run(capsys, "validate", bad, "--data-dir", data.root)
+    assert code == 1
+    assert "participation, 4 rows read, 1 accepted, 3 rejected" in out
+    assert "probability must be a share between 0 and 1, got '1.2'" in out
+    assert "member_state 'XX' is not an EU member state" in out
+    assert "duplicate row for (AT, border_security): the first one, row 2, is used" in out
+
+    estimates = tmp_path / "estimates_2026.csv"  # no telling name: its columns say it
+    estimates.write_text("member_state,role,probability\nDE,border_security,0.7\nAT,*,0.5\n")
+    code, out = run(capsys, "validate", estimates, "--data-dir", data.root)
+    assert code == 0, out
+    assert f"{estimates}: participation, 2 rows read, 2 accepted, 0 rejected" in out
+
+    odd = tmp_path / "odd.csv"
+    odd.write_text("member_state,role,probability\nDE,all,0.7\n")
+    code, out = run(capsys, "validate", odd, "--kind", "participation", "--data-dir", data.root)
+    assert code == 1 and "role must be border_security, domestic_support or * (both roles)" in out
