@@ -20,6 +20,9 @@ What it writes (paths relative to the repository root):
   shared reference table (Eurostat GDP 2023 / population 2024, rounded; NATO
   membership 2024);
 - ``data/reference/capabilities.csv`` - the illustrative capability taxonomy;
+- ``data/reference/participation.csv`` - illustrative participation estimates
+  (methodology §10): invented probabilities, each row naming the public fact
+  (neutrality, a parliamentary mandate) its rough ordering rests on;
 - ``data/inbox/inventory/`` - one national submission per member state
   (CSV or XLSX), including deliberate imperfections documented in
   ``data/inbox/README.md`` (bad rows, a superseded older submission,
@@ -174,6 +177,54 @@ NATO_PRONE = {
 }
 NEVER_NATO = {"BS.BG.TEAM", "DS.CIP.GUARD", "DS.INF.PATROL", "DS.GEND.FPU", "DS.STRATCOM",
               "DS.FIREFIGHT.AIR", "DS.CYBER.OT"}
+
+# --------------------------------------------------------------------------
+# Participation (methodology §10): how likely a state is to commit forces of a role
+# when another state invokes Art. 42.7. Every PROBABILITY is INVENTED; the `source`
+# says which public fact the rough ordering rests on (neutrality, a parliamentary
+# mandate before an armed deployment abroad) or that there is none.
+# --------------------------------------------------------------------------
+
+INVENTED = "Probability invented for illustration"
+PARTICIPATION = [
+    # member_state, role ('*' = both; a role's own row wins), probability, source
+    ("AT", "*", 0.8, f"{INVENTED}."),
+    ("AT", "border_security", 0.35, f"{INVENTED}; lower because Austria is neutral (Neutrality Act 1955) and a deployment abroad needs the agreement of the Nationalrat's Main Committee (KSE-BVG 1997)."),
+    ("BE", "*", 0.85, f"{INVENTED}; no prior parliamentary vote assumed."),
+    ("BG", "*", 0.8, f"{INVENTED}."),
+    ("CY", "*", 0.7, f"{INVENTED}."),
+    ("CY", "border_security", 0.3, f"{INVENTED}; lower because Cyprus is in no military alliance and keeps its National Guard for its own territory."),
+    ("CZ", "*", 0.75, f"{INVENTED}; somewhat lower because sending forces abroad needs the consent of both chambers (Constitution Art. 43)."),
+    ("DE", "*", 0.85, f"{INVENTED}."),
+    ("DE", "border_security", 0.7, f"{INVENTED}; lower because an armed deployment abroad needs a prior Bundestag mandate (Federal Constitutional Court 1994; Parlamentsbeteiligungsgesetz 2005)."),
+    ("DK", "*", 0.8, f"{INVENTED}; somewhat lower because using force abroad needs the Folketing's consent (Constitution §19(2)); the defence opt-out ended in 2022."),
+    ("EE", "*", 0.9, f"{INVENTED}."),
+    ("EE", "border_security", 0.75, f"{INVENTED}; lower on the assumption that a front-line state keeps its border forces at home."),
+    ("ES", "*", 0.8, f"{INVENTED}; somewhat lower because missions abroad need the prior authorisation of the Congreso (Ley Orgánica 5/2005, art. 17)."),
+    ("FI", "*", 0.85, f"{INVENTED}; Parliament is consulted before giving military assistance (Act 418/2017)."),
+    ("FR", "*", 0.95, f"{INVENTED}; high because the government decides and informs Parliament afterwards (Constitution Art. 35), and France itself invoked Art. 42.7 in 2015."),
+    ("GR", "*", 0.8, f"{INVENTED}."),
+    ("HR", "*", 0.8, f"{INVENTED}."),
+    ("HU", "*", 0.75, f"{INVENTED}."),
+    ("IE", "*", 0.75, f"{INVENTED}."),
+    ("IE", "border_security", 0.25, f"{INVENTED}; lowest because of military neutrality and the 'triple lock' (Government, Dáil and a UN mandate for more than 12 troops, Defence Acts; its reform was under debate in 2024)."),
+    ("IT", "*", 0.8, f"{INVENTED}; somewhat lower because Parliament authorises missions abroad (Law 145/2016)."),
+    ("LT", "*", 0.9, f"{INVENTED}."),
+    ("LT", "border_security", 0.75, f"{INVENTED}; lower on the assumption that a front-line state keeps its border forces at home."),
+    ("LU", "*", 0.9, f"{INVENTED}."),
+    ("LV", "*", 0.9, f"{INVENTED}."),
+    ("LV", "border_security", 0.75, f"{INVENTED}; lower on the assumption that a front-line state keeps its border forces at home."),
+    ("MT", "*", 0.7, f"{INVENTED}."),
+    ("MT", "border_security", 0.2, f"{INVENTED}; lowest because neutrality is written into the Constitution (Art. 1(3))."),
+    ("NL", "*", 0.8, f"{INVENTED}; somewhat lower because the government informs Parliament beforehand and seeks its support (Constitution Art. 100)."),
+    ("PL", "*", 0.9, f"{INVENTED}."),
+    ("PT", "*", 0.85, f"{INVENTED}."),
+    ("RO", "*", 0.85, f"{INVENTED}."),
+    ("SE", "*", 0.8, f"{INVENTED}; somewhat lower because sending armed forces abroad needs the Riksdag's approval (Instrument of Government)."),
+    ("SI", "*", 0.8, f"{INVENTED}."),
+    ("SK", "*", 0.8, f"{INVENTED}."),
+]
+
 
 # --------------------------------------------------------------------------
 # Member-state profiles for the illustrative inventories
@@ -1236,8 +1287,10 @@ def write_offers(out_dir: Path) -> None:
 REFERENCE_README = """\
 # Reference data
 
-The columns and rules of both files are in
-[the data contract](../../docs/data-contract.md#reference-data--reference).
+The columns and rules of `member_states.csv` and `capabilities.csv` are in
+[the data contract](../../docs/data-contract.md#reference-data--reference), those of
+`participation.csv` in its section
+[Participation](../../docs/data-contract.md#participation--referenceparticipationcsv).
 
 ## `member_states.csv` - the 27 EU member states (public figures, approximate)
 
@@ -1270,6 +1323,37 @@ state or of the EU. They were produced by `scripts/make_sample_data.py`
   of Art. 42.7 on 17 November 2015, EPRS briefings PE 572.799 and PE 581.408;
   Operation Sentinelle; the 2021 Belarus border crisis; the rule of thirds for
   rotation) are cited in each scenario file.
+
+## `participation.csv` - ILLUSTRATIVE: every probability is invented
+
+How likely each member state is to commit forces of a role (`border_security`,
+`domestic_support`, or `*` for both; a role's own row wins over `*`) when another
+state invokes Art. 42.7; the Monte Carlo of methodology §10 draws from it. **No
+figure comes from a government, a study or a poll: every probability was invented
+for this sample.** Only their rough ordering rests on public facts, which the
+`source` column of each row names:
+
+- **lowest for border security** (0.2-0.35): the four states outside NATO,
+  Malta (neutrality in its Constitution), Ireland (military neutrality and the
+  "triple lock": Government, Dáil and a UN mandate), Cyprus (in no military
+  alliance) and Austria (Neutrality Act 1955; deployments abroad agreed with the
+  Nationalrat's Main Committee). Their domestic-support rows are higher (0.7-0.8):
+  aid such as medical, engineering or cyber teams is easier to send than armed
+  border forces.
+- **somewhat lower** (0.7-0.8): states whose parliament must approve, or be asked
+  beforehand, before forces go abroad: Germany (0.7 for border security, as armed
+  deployments need a prior Bundestag mandate; 0.85 otherwise), Denmark
+  (Constitution §19(2)), the Netherlands (Art. 100), Czechia (Art. 43), Spain (Ley
+  Orgánica 5/2005), Italy (Law 145/2016), Sweden (Riksdag approval) and Finland
+  (Act 418/2017, 0.85).
+- **front-line states** (Estonia, Latvia, Lithuania): 0.75 for border security, on
+  the invented assumption that they keep their border forces at home; 0.9 otherwise.
+- **France** 0.95: the government decides and informs Parliament afterwards
+  (Constitution Art. 35), and France itself invoked Art. 42.7 in 2015.
+- Every other state: a plain invented figure between 0.75 and 0.9, with `source`
+  saying so.
+
+A state invoking Art. 42.7 always acts for itself (probability 1), whatever its row.
 """
 
 INBOX_README = """\
@@ -1353,7 +1437,7 @@ def main(argv=None) -> None:
     data = Path(args.data_dir)
     ref, inv_dir, off_dir = data / "reference", data / "inbox" / "inventory", data / "inbox" / "offers"
     sc_dir, cc_dir = data / "scenarios", data / "scenarios" / "concurrency"
-    clean(ref, ["member_states.csv", "capabilities.csv"])
+    clean(ref, ["member_states.csv", "capabilities.csv", "participation.csv"])
     clean(inv_dir, ["inventory_*.csv", "inventory_*.xlsx"])
     clean(off_dir, ["offers_*.csv", "offers_*.xlsx"])
     clean(sc_dir, ["*.yaml"])
@@ -1365,6 +1449,8 @@ def main(argv=None) -> None:
     (ref / "README.md").write_text(REFERENCE_README, encoding="utf-8")
     write_csv(ref / "capabilities.csv", ["capability_code", "name", "domain", "unit", "roles"],
               [list(c[:5]) for c in sorted(CAPABILITIES)])
+    write_csv(ref / "participation.csv", ["member_state", "role", "probability", "source"],
+              [list(p) for p in PARTICIPATION])
 
     inv = generate_inventories(rng, states)
     bad = build_inventory_files(inv, inv_dir)
