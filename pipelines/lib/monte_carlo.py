@@ -263,10 +263,11 @@ def _class_values(supply: np.ndarray, takes_part: np.ndarray, roles: list[str]) 
 
 
 def _summary(values: np.ndarray) -> list[np.ndarray]:
-    """Lower empirical quantiles of each row of (years, draws)."""
-    ordered = np.sort(values, axis=1)
-    n = values.shape[1]
-    return [ordered[:, quantile_index(q, n)] for q in QUANTILES]
+    """Lower empirical quantiles over the draws (last axis) of (lines, years, draws)."""
+    ordered = np.sort(values, axis=-1)
+    n = values.shape[-1]
+    # Copies: a view would keep the whole sorted array alive for as long as the figure.
+    return [ordered[..., quantile_index(q, n)].copy() for q in QUANTILES]
 
 
 def simulate(cells: pd.DataFrame, lines: pd.DataFrame, scenarios: pd.DataFrame,
@@ -307,54 +308,73 @@ def simulate(cells: pd.DataFrame, lines: pd.DataFrame, scenarios: pd.DataFrame,
 
     takes_part: dict[str, np.ndarray] = {}  # per scenario, (states, roles, draws)
     essential_met: dict[tuple[str, str], np.ndarray] = {}  # (scenario, role) → (years, draws)
-    for r in lines[["scenario_id", "role"]].drop_duplicates().itertuples():
-        essential_met[(r.scenario_id, r.role)] = np.ones((n_years, draws), bool)
+    for scenario_id, role in set(zip(lines["scenario_id"], lines["role"])):
+        essential_met[(scenario_id, role)] = np.ones((n_years, draws), bool)
     line_rows, capability_rows = [], []
     cell_groups = dict(tuple(cells.groupby("capability_code", sort=True)))
 
-    for code, cap_lines in lines.groupby("capability_code", sort=True):
-        cap_cells = cell_groups.get(code)
-        cap = (
-            _unit_draws(cap_cells, states, draws, generator(seed, UNITS, stable_key(code)))
-            if cap_cells is not None and len(cap_cells) else None
-        )
-        for scenario_id, group in cap_lines.groupby("scenario_id", sort=True):
-            invoking, art5 = scenario_info[scenario_id]
-            roles = sorted(set(group["role"]))
-            limits = group["max_readiness_days"].to_numpy(np.int64)
-            required = group["required"].to_numpy(np.float64)
-            if cap is not None:
-                eligible = ((cap.state == invoking) | cap.deployable) & (cap.readiness <= limits.max())
-            if cap is None or not eligible.any():
-                bands = np.zeros(0, np.int64)
-                free = np.zeros((0, 1, n_years * draws))
-            else:
-                if scenario_id not in takes_part:
-                    takes_part[scenario_id] = _participation(
-                        scenario_id, state_names, invoking, p, draws, seed
-                    )
-                g = np.flatnonzero(eligible)
-                bands = np.unique(cap.readiness[g])
-                supply = (cap.free if art5 else cap.available)[g]
-                values = _class_values(supply, takes_part[scenario_id][cap.state[g]], roles)
-                free = _supply(cap, eligible, bands, years, values)
-            visible = [(0,) if len(roles) == 1 else SEES[r] for r in group["role"]]
-            lacking = allocate_draws(free, bands, limits, required, visible)
-            lacking = lacking.reshape(len(group), n_years, draws)
-            met = lacking <= TOLERANCE * required[:, None, None]
-            shortfall = np.where(met, 0.0, lacking)
-            total = np.zeros((n_years, draws))
-            for k, line in enumerate(group.itertuples()):
-                total += shortfall[k]
-                coverage = (required[k] - shortfall[k]) / required[k]
-                if line.criticality == "essential":
-                    essential_met[(scenario_id, line.role)] &= met[k]
-                line_rows.append((scenario_id, line.line_id, line.role, code, line.criticality,
-                                  required[k], met[k].sum(axis=1) / draws,
-                                  coverage.mean(axis=1), *_summary(coverage),
-                                  shortfall[k].mean(axis=1)))
-            capability_rows.append((scenario_id, code, met.all(axis=0).sum(axis=1) / draws,
-                                    total.mean(axis=1), *_summary(total)[1:]))
+    codes = lines["capability_code"].to_numpy(object)
+    scenario_ids = lines["scenario_id"].to_numpy(object)
+    line_ids = lines["line_id"].to_numpy(object)
+    line_roles = lines["role"].to_numpy(object)
+    criticality = lines["criticality"].to_numpy(object)
+    all_limits = lines["max_readiness_days"].to_numpy(np.int64)
+    all_required = lines["required"].to_numpy(np.float64)
+    # Runs of one (capability, scenario) in the sorted lines: one allocation each.
+    pair = np.ones(len(lines), bool)
+    pair[1:] = (codes[1:] != codes[:-1]) | (scenario_ids[1:] != scenario_ids[:-1])
+    pair_starts = np.flatnonzero(pair).tolist()
+    pair_ends = pair_starts[1:] + [len(lines)]
+
+    code, cap = None, None
+    for s, e in zip(pair_starts, pair_ends):
+        if codes[s] != code:  # the next capability: its unit draws, once for every scenario
+            code = codes[s]
+            cap_cells = cell_groups.get(code)
+            cap = (
+                _unit_draws(cap_cells, states, draws, generator(seed, UNITS, stable_key(code)))
+                if cap_cells is not None and len(cap_cells) else None
+            )
+        scenario_id = scenario_ids[s]
+        invoking, art5 = scenario_info[scenario_id]
+        roles = sorted(set(line_roles[s:e]))
+        limits, required = all_limits[s:e], all_required[s:e]
+        if cap is not None:
+            eligible = ((cap.state == invoking) | cap.deployable) & (cap.readiness <= limits.max())
+        if cap is None or not eligible.any():
+            bands = np.zeros(0, np.int64)
+            free = np.zeros((0, 1, n_years * draws))
+        else:
+            if scenario_id not in takes_part:
+                takes_part[scenario_id] = _participation(
+                    scenario_id, state_names, invoking, p, draws, seed
+                )
+            g = np.flatnonzero(eligible)
+            bands = np.unique(cap.readiness[g])
+            supply = (cap.free if art5 else cap.available)[g]
+            values = _class_values(supply, takes_part[scenario_id][cap.state[g]], roles)
+            free = _supply(cap, eligible, bands, years, values)
+        visible = [(0,) if len(roles) == 1 else SEES[r] for r in line_roles[s:e]]
+        lacking = allocate_draws(free, bands, limits, required, visible)
+        lacking = lacking.reshape(e - s, n_years, draws)
+        met = lacking <= TOLERANCE * required[:, None, None]
+        shortfall = np.where(met, 0.0, lacking)
+        coverage = (required[:, None, None] - shortfall) / required[:, None, None]
+        p_met = met.sum(axis=2) / draws
+        coverage_mean = coverage.mean(axis=2)
+        low, middle, high = _summary(coverage)
+        shortfall_mean = shortfall.mean(axis=2)
+        total = np.zeros((n_years, draws))
+        for k in range(e - s):
+            total += shortfall[k]
+            if criticality[s + k] == "essential":
+                essential_met[(scenario_id, line_roles[s + k])] &= met[k]
+            line_rows.append((scenario_id, line_ids[s + k], line_roles[s + k], code,
+                              criticality[s + k], required[k], p_met[k], coverage_mean[k],
+                              low[k], middle[k], high[k], shortfall_mean[k]))
+        _, total_p50, total_p95 = _summary(total[None])
+        capability_rows.append((scenario_id, code, met.all(axis=0).sum(axis=1) / draws,
+                                total.mean(axis=1), total_p50[0], total_p95[0]))
 
     year_col = np.asarray(years, np.int64)
     line_frame = _expand(line_rows, ["scenario_id", "line_id", "role", "capability_code",

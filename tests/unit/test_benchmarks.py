@@ -137,6 +137,8 @@ def test_the_benchmark_runs_end_to_end_at_a_tiny_size(tmp_path):
         repeats=1,
         shape=TINY,
         bundled=False,
+        mc_rows=(TINY.rows,),
+        mc_draws=50,
     )
     results = run.run(plan, tmp_path)
     size = run.label(TINY.rows)
@@ -151,6 +153,9 @@ def test_the_benchmark_runs_end_to_end_at_a_tiny_size(tmp_path):
     assert 0 < refreshed["asset_code_s"] < refreshed["run_s"] < refreshed["wall_s"]
     assert results["workbook"]["20"]["bare_rows_per_s"] > 0
     assert results["workbook"]["20"]["styled_rows_per_s"] > 0
+    monte_carlo = results["mc"][size]
+    assert monte_carlo["mc_s"] > 0 and monte_carlo["engine_s"] > 0, monte_carlo
+    assert monte_carlo["rows"]["mc_lines"] > 0 and monte_carlo["peak_rss_mb"] > 0
     assert run.table(results).count("\n") >= 5
     json.dumps(results)
 

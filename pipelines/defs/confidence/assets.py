@@ -84,11 +84,11 @@ def _spec(name: str, description: str, deps=()) -> AssetSpec:
     )
 
 
-def read_inputs(con, cdp: CdpSettings) -> dict:
+def read_inputs(con, params: dict) -> dict:
     """The Monte Carlo's inputs from the warehouse, as lib/monte_carlo.simulate takes them."""
     return {
-        "cells": query_df(con, "select_mc_cells", cdp.sql_params),
-        "lines": query_df(con, "select_mc_lines", cdp.sql_params),
+        "cells": query_df(con, "select_mc_cells", params),
+        "lines": query_df(con, "select_mc_lines", params),
         "scenarios": con.execute(
             "SELECT scenario_id, invoking_state, nato_article5_concurrent FROM stg_scenarios"
         ).df(),
@@ -107,12 +107,12 @@ def write_tables(con, result: monte_carlo.Result, params: dict) -> None:
     write_frame(con, "mc_roles", result.roles, MC_ROLES_SCHEMA)
 
 
-def build(con, cdp: CdpSettings) -> monte_carlo.Result:
-    """Read, draw, write: the whole Monte Carlo on one connection (also what the
-    benchmarks time)."""
-    inputs = read_inputs(con, cdp)
-    result = monte_carlo.simulate(**inputs, draws=cdp.mc_draws, seed=cdp.mc_seed)
-    write_tables(con, result, cdp.sql_params)
+def build(con, params: dict, draws: int, seed: int) -> monte_carlo.Result:
+    """Read, draw, write: the whole Monte Carlo on one connection, from the staged tables
+    and gap_capabilities (also what the benchmarks time). ``params``: base_year,
+    horizon_years."""
+    result = monte_carlo.simulate(**read_inputs(con, params), draws=draws, seed=seed)
+    write_tables(con, result, params)
     return result
 
 
@@ -130,7 +130,7 @@ def monte_carlo_tables(duckdb: DuckDBResource, cdp: CdpSettings):
     member-state participation, §3's allocation on every draw (lib/monte_carlo.py)."""
     started = time.perf_counter()
     with duckdb.get_connection() as con:
-        result = build(con, cdp)
+        result = build(con, cdp.sql_params, cdp.mc_draws, cdp.mc_seed)
         seconds = round(time.perf_counter() - started, 2)
         drawn = {"draws": cdp.mc_draws, "seed": cdp.mc_seed, "seconds": seconds}
         least = con.execute(
