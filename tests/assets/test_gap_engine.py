@@ -14,7 +14,7 @@ ALL_CHECKS = {
     "inventory_references", "scenario_references", "scenarios_have_lines", "ingest_reconciliation",
     "ingest_unique_keys", "ladder", "criticality_first", "allocation_bounds", "contributions_sum",
     "rollups", "case_bounds", "offer_bounds", "buildup_settles", "unit_requests",
-    "covers_report_changes",
+    "covers_report_changes", "participation_complete", "mc_bounds", "mc_certain",
 }
 
 
