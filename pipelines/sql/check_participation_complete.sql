@@ -1,8 +1,9 @@
 -- Every row of reference/participation.csv was accepted. A rejected row would leave its
 -- state and role without an estimate, which the Monte Carlo (methodology §10) would
--- silently count as certain (probability 1); so this check blocks what reads
--- stg_participation until the file is put right. Lists each rejected row (row_number
--- empty when the whole file was refused) with its reason.
+-- silently count as certain (probability 1); so while this check fails, the Monte Carlo
+-- withholds its figures (its tables stay empty and the reports say why) until the file
+-- is put right. Lists each rejected row (row_number empty when the whole file was
+-- refused) with its reason.
 SELECT source_file, row_number, "column", value, reason
 FROM raw_rejects_reference
 WHERE source_file = 'reference/participation.csv'

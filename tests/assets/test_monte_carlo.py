@@ -104,7 +104,9 @@ def test_two_refreshes_with_the_same_seed_give_identical_tables(data_dir, run_pi
     assert "FI-X" in shown and "PL-Y" in shown
 
 
-def test_a_rejected_participation_row_holds_the_monte_carlo_back(data_dir, run_pipeline):
+def test_a_rejected_participation_row_withholds_the_monte_carlo_figures(data_dir, run_pipeline):
+    """A missing estimate would count as certain: no figures rather than false ones, and
+    the check names the row; everything else (the reports too) refreshes as usual."""
     certain_inputs(data_dir)
     data_dir.write_csv("reference/participation.csv", PARTICIPATION,
                        [["SE", "*", 1.2, "too high"]])
@@ -114,5 +116,8 @@ def test_a_rejected_participation_row_holds_the_monte_carlo_back(data_dir, run_p
         e.event_specific_data.materialization.asset_key.to_user_string()
         for e in run.result.all_events if e.event_type_value == "ASSET_MATERIALIZATION"
     }
-    assert "gap_lines" in materialised
-    assert not materialised & {"mc_lines", "mc_capabilities", "mc_roles"}
+    assert {"gap_lines", "mc_lines", "mc_capabilities", "mc_roles"} <= materialised
+    for table in ("mc_lines", "mc_capabilities", "mc_roles"):
+        assert run.query(f"SELECT count(*) FROM {table}") == [(0,)], table
+    metadata = run.result.asset_materializations_for_node("monte_carlo")[0].metadata
+    assert "participation.csv row 2: probability must be a share" in metadata["withheld"].value

@@ -1,6 +1,6 @@
 """`reference/participation.csv` through the real ingest assets (data contract,
 "Participation"; methodology §10): bad rows land in `ingest_rejects` and fail the
-blocking check `participation_complete`, the rest still loads into `stg_participation`,
+check `participation_complete`, the rest still loads into `stg_participation`,
 '*' rows expand to both roles, and a missing file gives an empty table."""
 
 from __future__ import annotations
@@ -78,7 +78,7 @@ def test_star_rows_expand_and_a_roles_own_row_wins(data_dir, run_pipeline):
         "participation", 4, 4, 0)
 
 
-def test_bad_rows_are_rejected_the_rest_loads_and_the_blocking_check_names_them(
+def test_bad_rows_are_rejected_the_rest_loads_and_the_check_names_them(
         data_dir, run_pipeline):
     some_inputs(data_dir)
     data_dir.write_csv("reference/participation.csv", HEADER, [
@@ -90,8 +90,7 @@ def test_bad_rows_are_rejected_the_rest_loads_and_the_blocking_check_names_them(
         ["SE", "domestic_support", 0.95, ""],
     ])
     run = run_pipeline(data_dir, selection=INGEST)
-    # The failed blocking check fails the run; every ingest table is built all the same.
-    assert not run.result.success
+    # The failed check is red; every ingest table is built all the same.
     for asset in ("stg_member_states", "stg_inventory", "stg_participation", "ingest_rejects",
                   "ingest_files"):
         assert materialised(run, asset), asset
@@ -136,11 +135,11 @@ def test_an_unreadable_file_fails_the_check_too(data_dir, run_pipeline):
     assert materialised(run, "ingest_files")
 
 
-@pytest.mark.parametrize("probability, reader_runs", [("1.2", False), ("0.5", True)])
-def test_the_failed_check_holds_back_what_reads_stg_participation(
-        data_dir, tmp_path, probability, reader_runs):
-    """Stands in for the Monte Carlo: an asset reading stg_participation runs only when
-    every participation row was accepted."""
+@pytest.mark.parametrize("probability, passed", [("1.2", False), ("0.5", True)])
+def test_the_check_holds_nothing_back(data_dir, tmp_path, probability, passed):
+    """The check is red while a row is rejected, but not blocking: what reads
+    stg_participation runs (the Monte Carlo withholds its own figures, and the reports
+    downstream of it must refresh whatever the participation file says)."""
     from dagster import asset, materialize
 
     from pipelines.definitions import defs
@@ -161,5 +160,7 @@ def test_the_failed_check_holds_back_what_reads_stg_participation(
                          selection=INGEST | AssetSelection.assets(reads_participation))
     done = {e.event_specific_data.materialization.asset_key.to_user_string()
             for e in result.all_events if e.event_type_value == "ASSET_MATERIALIZATION"}
-    assert "stg_participation" in done and "ingest_files" in done
-    assert ("reads_participation" in done) is reader_runs
+    assert {"stg_participation", "ingest_files", "reads_participation"} <= done
+    checks = {e.event_specific_data.check_name: e.event_specific_data.passed
+              for e in result.all_events if e.event_type_value == "ASSET_CHECK_EVALUATION"}
+    assert checks["participation_complete"] is passed

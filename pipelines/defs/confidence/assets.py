@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import time
 
+import pandas as pd
 from dagster import AssetSpec, MaterializeResult, MetadataValue, multi_asset
 from dagster_duckdb import DuckDBResource
 
@@ -24,9 +25,9 @@ GROUP = "confidence"
 KINDS = {"duckdb", "python"}
 # What the draws are made from: the staged inventory after supersession (whose ingest
 # checks must pass first), the scenarios and their lines, the participation estimates
-# (a failed participation_complete check holds the Monte Carlo back) and the horizon.
-INPUTS = ["stg_inventory", "ingest_files", "stg_requirements", "stg_scenarios",
-          "stg_participation", "int_years"]
+# (with a rejected row the Monte Carlo withholds its figures) and the horizon.
+INPUTS = ["stg_inventory", "ingest_files", "ingest_rejects", "stg_requirements",
+          "stg_scenarios", "stg_participation", "int_years"]
 
 MC_LINES_SCHEMA = {
     "scenario_id": "VARCHAR",
@@ -116,6 +117,24 @@ def build(con, params: dict, draws: int, seed: int) -> monte_carlo.Result:
     return result
 
 
+def withheld_because(con, params: dict) -> list[str]:
+    """Why the figures are withheld: each rejected row of reference/participation.csv (a
+    missing estimate would count as certain); empty when the Monte Carlo may run."""
+    rejected = query_df(con, "check_participation_complete", params)
+    return [
+        f"{r.source_file}" + ("" if pd.isna(r.row_number) else f" row {int(r.row_number)}")
+        + f": {r.reason}"
+        for r in rejected.itertuples()
+    ]
+
+
+def write_empty(con, params: dict) -> None:
+    for table, schema in (("mc_lines", MC_LINES_SCHEMA), ("int_mc_capabilities",
+                          MC_CAPABILITIES_SCHEMA), ("mc_roles", MC_ROLES_SCHEMA)):
+        write_frame(con, table, pd.DataFrame({c: [] for c in schema}), schema)
+    run_sql(con, "mc_capabilities", params)
+
+
 @multi_asset(
     specs=[
         _spec("mc_lines", MC_LINES_DESCRIPTION),
@@ -130,6 +149,16 @@ def monte_carlo_tables(duckdb: DuckDBResource, cdp: CdpSettings):
     member-state participation, §3's allocation on every draw (lib/monte_carlo.py)."""
     started = time.perf_counter()
     with duckdb.get_connection() as con:
+        reasons = withheld_because(con, cdp.sql_params)
+        if reasons:
+            write_empty(con, cdp.sql_params)
+            withheld = {"withheld": MetadataValue.md(
+                "No figures: put these rows of the participation file right first:\n"
+                + "\n".join(f"- {reason}" for reason in reasons))}
+            for key in ("mc_lines", "mc_capabilities", "mc_roles"):
+                yield MaterializeResult(asset_key=key,
+                                        metadata=table_metadata(con, key, **withheld))
+            return
         result = build(con, cdp.sql_params, cdp.mc_draws, cdp.mc_seed)
         seconds = round(time.perf_counter() - started, 2)
         drawn = {"draws": cdp.mc_draws, "seed": cdp.mc_seed, "seconds": seconds}
