@@ -60,7 +60,7 @@ def output_paths(settings: Settings) -> list[str]:
 
 
 ANSWER_READS = {"gap_lines", "gap_roles", "gap_capabilities", "gap_buildup",
-                "gap_burden_sharing", "stg_scenarios"}
+                "gap_burden_sharing", "stg_scenarios", "mc_lines"}
 
 
 def answer_lines(con, settings: Settings, present: set[str]) -> list[str]:
@@ -71,7 +71,8 @@ def answer_lines(con, settings: Settings, present: set[str]) -> list[str]:
         return []
     params = {"base_year": settings.base_year, "horizon_years": settings.horizon_years}
     frames = {name: query_df(con, f"report_{name}", params)
-              for name in ("scenarios", "roles", "shortfalls", "buildup", "burden_sharing")}
+              for name in ("scenarios", "roles", "shortfalls", "buildup", "burden_sharing",
+                           "confidence")}
     run = RunInfo("console", dt.datetime.now(), settings.marking, settings.base_year,
                   settings.horizon_years)
     out = [f"The answer, base year {settings.base_year}:"]

@@ -123,3 +123,21 @@ def test_the_answer_names_the_three_states_that_help_most(bundled):
     worth = [f"{value:.1f}" for _, value in helpers]
     assert (f"Most help comes from {names[0]}, {names[1]} and {names[2]} ({worth[0]}, "
             f"{worth[1]} and {worth[2]} requirement lines' worth") in text
+
+
+def test_the_answer_names_the_essential_lines_fewer_than_9_of_10_worlds_meet(bundled):
+    con, book = bundled
+    text = answer_text(book)
+    unsure = rows(con, """
+        SELECT m.line_id, m.capability_code, m.p_met, g.risk_level = 'none' AS met_on_average
+        FROM mc_lines AS m JOIN gap_lines AS g USING (scenario_id, year, line_id)
+        WHERE m.scenario_id = $s AND m.year = $y AND m.criticality = 'essential'
+          AND m.p_met < 0.9
+        ORDER BY NOT met_on_average, m.p_met, m.line_id""")
+    assert unsure, "with uncertain units, some essential line of Finland's scenario is unsure"
+    assert "Essential lines met in fewer than 9 of 10 plausible worlds: " in text
+    for line_id, code, p_met, met_on_average in unsure[:4]:
+        share = "never" if p_met == 0 else f"in {percent(p_met)} of them"
+        why = ("met on expected values" if met_on_average else "risk on expected values")
+        assert re.search(rf"{re.escape(line_id)} {re.escape(code)} {share} \([^)]*{why}", text), \
+            (line_id, text)

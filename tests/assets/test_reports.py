@@ -25,7 +25,8 @@ from tests.support import MEMBER_STATES, DataDir, Run, inv, line, scenario
 
 MARKING = "UNCLASSIFIED – TEST & CO"
 BASE_YEAR, HORIZON = 2026, 3
-SHEETS = ["Cover", "Summary", "Changes", "Scorecard", "Shortfalls", "Build-up", "Build-up by line",
+SHEETS = ["Cover", "Summary", "Changes", "Scorecard", "Shortfalls", "Confidence", "Build-up",
+          "Build-up by line",
           "Trajectory", "Concurrency", "Priorities", "Burden sharing", "Contributions", "Offers",
           "Data issues", "Method"]
 UAS, INF, CYBER, MED = "BS.SURV.UAS", "BS.INF.LIGHT", "DS.CYBER.RRT", "DS.MED.ROLE2"
@@ -200,7 +201,7 @@ def test_the_summary_headline_and_roles_match_the_warehouse(reported):
     summary = reported.workbook()["Summary"]
     start = next(r for r in range(1, 80) if summary.cell(r, 1).value == "Headline") + 1
     headline = {summary.cell(r, 2).value: summary.cell(r, 1).value
-                for r in range(start, start + 8)}
+                for r in range(start, start + 9)}
     lines, met, short = run.query(
         "SELECT count(*), count(*) FILTER (WHERE shortfall = 0), "
         "count(*) FILTER (WHERE shortfall > 0) FROM gap_lines WHERE year = ?", [BASE_YEAR])[0]
@@ -214,6 +215,11 @@ def test_the_summary_headline_and_roles_match_the_warehouse(reported):
     assert headline["closable by better management of existing forces"] == closable
     assert headline["needing new capability (acquisition)"] == acquisition
     assert acquisition >= 1  # nobody holds Role 2 medical: only new capability closes it
+    confident, draws = run.query(
+        "SELECT count(*) FILTER (WHERE p_met >= 0.9), max(draws) FROM mc_lines WHERE year = ?",
+        [BASE_YEAR])[0]
+    assert headline[f"met in at least 90 % of {draws:,} plausible worlds (Monte Carlo draws, "
+                    "Confidence sheet)"] == confident
 
     shown = {(r["Scenario"], r["Role"]): r for r in table_rows(summary, "ScenarioRoles")}
     expected = run.query(
@@ -393,7 +399,7 @@ def test_the_same_warehouse_gives_the_same_workbook(reported):
 def test_the_html_report_fetches_nothing_from_the_web(reported):
     charts = sorted((reported.latest / publish.CHARTS).glob("*.html"))
     pages = [reported.latest / publish.INDEX, *charts]
-    assert len(pages) == 10
+    assert len(pages) == 11
     external = re.compile(r"^\s*(https?:|//|ftp:)", re.IGNORECASE)
     for page in pages:
         text = page.read_text(encoding="utf-8")
@@ -420,10 +426,11 @@ def test_index_html_reads_from_top_to_bottom(reported):
     # One line each: covered or not, the gaps, how fast, who helps.
     lines = [line.strip() for line in answers[0].xpath("./text()")]
     assert lines[0].startswith("If ") and lines[1].startswith("Gap")
-    assert lines[2].startswith("Cover builds up") and lines[3].startswith("Most help")
+    assert any(line.startswith("Cover builds up") for line in lines)
+    assert lines[-1].startswith("Most help")
     assert {"Priorities", "Data issues", "Method"} <= set(headings)
     assert tree.xpath(f"//a[@href='{publish.WORKBOOK}']")
-    assert len(tree.xpath("//div[contains(@class, 'plotly-graph-div')]")) == 9
+    assert len(tree.xpath("//div[contains(@class, 'plotly-graph-div')]")) == 10
 
 
 def test_charts_come_as_png_copies_when_a_browser_is_present(reported):
@@ -434,7 +441,7 @@ def test_charts_come_as_png_copies_when_a_browser_is_present(reported):
         assert metadata["png_copies"].value.startswith("not made: no Chromium")
         assert "preview" not in metadata
     else:
-        assert len(pngs) == 9
+        assert len(pngs) == 10
         assert all(p.read_bytes().startswith(b"\x89PNG") for p in pngs)
         assert "data:image/png;base64," in metadata["preview"].value
 
@@ -483,3 +490,19 @@ def test_publishing_cuts_the_archive_to_the_newest_sets(reported, tmp_path):
     assert publish.latest_run(tmp_path / "reports") == third.result.run_id
     metadata = third.result.asset_materializations_for_node("report_publication")[0].metadata
     assert (metadata["archive_keep"].value, metadata["archive_pruned"].value) == (2, 1)
+
+
+def test_the_confidence_sheet_matches_the_monte_carlo(reported):
+    shown = {(r["Scenario"], r["Year"], r["Line"]): r
+             for r in rows(reported.workbook()["Confidence"])}
+    expected = reported.run.query(
+        "SELECT m.scenario_id, m.year, m.line_id, m.p_met, m.coverage_p05, m.coverage_p95, "
+        "g.risk_level FROM mc_lines AS m JOIN gap_lines AS g USING (scenario_id, year, line_id)")
+    assert len(shown) == len(expected) > 0
+    for sid, year, line_id, p_met, p05, p95, risk in expected:
+        row = shown[(sid, year, line_id)]
+        assert row["Met in share of draws"] == pytest.approx(p_met)
+        assert (row["Coverage p05"], row["Coverage p95"]) == pytest.approx((p05, p95))
+        assert row["Risk"] == risk
+        band = "high" if p_met >= 0.9 else "medium" if p_met >= 0.5 else "low"
+        assert row["Confidence"] == band

@@ -112,3 +112,29 @@ def test_nothing_arrives_in_time():
                                  "the requirement).")
     assert answer.speed == ("Nothing arrives within the lines' deadlines by D+30. If deadlines "
                             "could slip, 50 % would be there by D+30.")
+
+
+def test_the_essential_lines_that_fewer_than_9_of_10_worlds_meet():
+    data = frames(roles=[("FI-X", "border security", 3, 2, 0.8)])
+    data["confidence"] = pd.DataFrame([
+        ("FI-X", 2026, "A", "BS.CUAS", "essential", "high", 0.0, 0.15, 0.36),
+        ("FI-X", 2026, "B", "BS.SURV.UAS", "essential", "none", 0.61, 0.75, 1.0),
+        ("FI-X", 2026, "C", "BS.EW", "essential", "none", 0.95, 0.9, 1.0),
+        ("FI-X", 2026, "D", "BS.K9", "important", "none", 0.2, 0.5, 1.0),
+        ("FI-X", 2027, "B", "BS.SURV.UAS", "essential", "none", 0.1, 0.5, 1.0),
+    ], columns=["scenario_id", "year", "line_id", "capability_code", "criticality",
+                "risk_level", "p_met", "coverage_p05", "coverage_p95"])
+    answer, = scenario_answers(data, RUN)
+    # The line met on expected values comes first; important lines and other years are
+    # not in it; a line never met says so.
+    assert answer.sure == (
+        "Essential lines met in fewer than 9 of 10 plausible worlds: B BS.SURV.UAS in 61 % of "
+        "them (met on expected values; coverage 75 %–100 % in 90 % of them); A BS.CUAS never "
+        "(high risk on expected values; coverage 15 %–36 % in 90 % of them).")
+    assert answer.parts.index(answer.sure) == 1  # after the cover, before how fast
+    data["confidence"] = data["confidence"][data["confidence"].line_id == "C"]
+    answer, = scenario_answers(data, RUN)
+    assert answer.sure == "Every essential line is met in at least 9 of 10 plausible worlds."
+    data["confidence"] = data["confidence"].iloc[0:0]
+    answer, = scenario_answers(data, RUN)
+    assert answer.sure == ""  # withheld or not computed: nothing said

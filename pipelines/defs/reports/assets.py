@@ -31,7 +31,7 @@ READS = [
     "ingest_superseded", "ingest_files", "stg_inventory", "stg_scenarios", "stg_capabilities",
     "stg_member_states", "stg_concurrency_cases",
     "offer_lines", "offer_allocation", "offer_whom_to_ask", "offer_surplus", "offer_coordination",
-    "gap_buildup", "gap_unit_requests", "gap_changes",
+    "gap_buildup", "gap_unit_requests", "gap_changes", "mc_lines", "mc_capabilities", "mc_roles",
 ]
 PNG_WIDTH = 1200
 PREVIEW = "top_shortfalls"  # the chart shown small in the Dagster UI

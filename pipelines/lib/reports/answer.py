@@ -27,10 +27,12 @@ class Answer:
     gaps: str  # the named capability gaps, their risk and when each closes
     speed: str  # how fast the cover builds up
     helpers: str  # the states that contribute most
+    sure: str = ""  # the essential lines met in fewer than 9 of 10 plausible worlds
 
     @property
     def parts(self) -> list[str]:
-        return [part for part in (self.cover, self.gaps, self.speed, self.helpers) if part]
+        return [part for part in (self.cover, self.gaps, self.sure, self.speed, self.helpers)
+                if part]
 
     @property
     def text(self) -> str:
@@ -61,6 +63,7 @@ def scenario_answers(frames: dict[str, pd.DataFrame], run: RunInfo) -> list[Answ
             gaps=_gaps(scenario.scenario_id, frames["shortfalls"], run),
             speed=_speed(scenario.scenario_id, frames["buildup"]),
             helpers=_helpers(scenario, frames["burden_sharing"]),
+            sure=_sure(scenario.scenario_id, frames.get("confidence"), run),
         )
         for scenario in frames["scenarios"].itertuples()
     ]
@@ -100,6 +103,37 @@ def _gaps(scenario_id: str, shortfalls: pd.DataFrame, run: RunInfo) -> str:
     tail = f"; {more} more on the Shortfalls sheet" if more > 0 else ""
     label = "Gap" if len(rows) == 1 else "Gaps"
     return f"{label}: {'; '.join(named)}{tail}."
+
+
+def _sure(scenario_id: str, confidence: pd.DataFrame | None, run: RunInfo) -> str:
+    """The essential lines that fewer than 9 of 10 plausible worlds meet (methodology §10),
+    with the risk on expected values beside: 'none' there means the line's supply is
+    enough on average but not in enough of the worlds."""
+    if confidence is None or confidence.empty:
+        return ""
+    rows = confidence[(confidence.scenario_id == scenario_id)
+                      & (confidence.year == run.base_year)
+                      & (confidence.criticality == "essential")]
+    if rows.empty:
+        return ""
+    # Lines met on expected values come first: that they may fail is the news.
+    unsure = rows[rows.p_met < 0.9 - SETTLED]
+    unsure = unsure.assign(_short=unsure.risk_level != "none").sort_values(
+        ["_short", "p_met", "line_id"])
+    if unsure.empty:
+        return "Every essential line is met in at least 9 of 10 plausible worlds."
+    named = []
+    for line in unsure.head(GAPS_NAMED).itertuples():
+        expected = ("met on expected values" if line.risk_level == "none"
+                    else f"{line.risk_level} risk on expected values")
+        share = "never" if line.p_met <= SETTLED else f"in {percent(line.p_met)} of them"
+        named.append(f"{line.line_id} {line.capability_code} {share} ({expected}; coverage "
+                     f"{percent(line.coverage_p05)}–{percent(line.coverage_p95)} in 90 % of "
+                     "them)")
+    more = len(unsure) - len(named)
+    tail = f"; {more} more on the Confidence sheet" if more > 0 else ""
+    return ("Essential lines met in fewer than 9 of 10 plausible worlds: "
+            f"{'; '.join(named)}{tail}.")
 
 
 def milestones(days: list[int], shares: list[float]) -> list[tuple[int, float]]:

@@ -7,7 +7,7 @@ import pandas as pd
 
 from pipelines.lib.publish import RunInfo
 from pipelines.lib.reports import (
-    buildup, burden_sharing, concurrency, offers, scorecard, shortfalls, trajectory,
+    buildup, burden_sharing, concurrency, confidence, offers, scorecard, shortfalls, trajectory,
 )
 from pipelines.lib.reports.figures import Chart
 
@@ -31,6 +31,13 @@ def build_charts(frames: dict[str, pd.DataFrame], run: RunInfo) -> list[Chart]:
               "arrive within each line's deadline; dashed: if deadlines could slip. Dotted "
               "verticals: the lines' deadlines. Choose the scenario in the menu.",
               buildup.buildup_figure(frames["buildup"], frames["buildup_lines"])),
+        Chart("confidence", "How sure: coverage over the plausible worlds",
+              "Each Monte Carlo draw is a plausible world in which units are available or not "
+              "and member states take part or not. The band holds the middle 90 % of the "
+              "draws' coverage, the line the median draw, the dashes the figure on expected "
+              f"values. Choose one of the {confidence.TOP_FANS} lines least likely to be met "
+              "in the menu; the workbook's Confidence sheet lists every line.",
+              confidence.fan_figure(frames["confidence"], run)),
         Chart("waterfall", "From held to usable, against required",
               "For one scenario and capability: every unit held in the base year, less what "
               "may not deploy, is unavailable, is committed to NATO or is too slow, leaves what "

@@ -16,7 +16,8 @@ def report_frames(con, params: dict) -> dict[str, pd.DataFrame]:
         "capability_years", "shortfalls", "line_shortfalls", "concurrency", "priorities",
         "burden_sharing", "contributions", "data_issues",
         "offer_lines", "offer_accepted", "offer_whom_to_ask", "offer_surplus",
-        "offer_coordination", "buildup", "buildup_lines", "gap_changes",
+        "offer_coordination", "buildup", "buildup_lines", "gap_changes", "confidence",
+        "confidence_status",
     ]
     frames = {name: query_df(con, f"report_{name}", params) for name in names}
     frames["headline"] = query_df(con, "select_headline", params).merge(

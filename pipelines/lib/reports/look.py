@@ -104,6 +104,16 @@ METHOD = [
      "allocated rounded (half up wherever the states' limits allow), and no state is asked for "
      "more than its pieces in that scenario and capability add up to, rounded up; the largest "
      "fractions are rounded up first."),
+    ("How sure",
+     "Every figure above uses expected values: a unit counts with its availability, and "
+     "every member state answers every call. The Confidence sheet draws the uncertain parts "
+     "many times instead (a Monte Carlo): in each draw, a plausible world, every unit is "
+     "available or not (its availability is the chance) and every state other than the "
+     "invoking one takes part in a role or not (the chance from reference/participation.csv; "
+     "1 where the file says nothing); then the lines are served by the same rule. 'Met in "
+     "share of draws' is how often a line gets all it requires: confidence high at 90 % or "
+     "more, medium at 50 % or more, else low. A line met on expected values may be met in "
+     "only half the worlds; the draws are seeded, so a rerun gives the same figures."),
     ("How fast",
      "The Build-up sheet counts, for each day after the invocation (D+0, D+2 … D+180), what "
      "each line has from units ready by that day and within its own deadline, by the same "

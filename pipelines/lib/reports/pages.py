@@ -158,6 +158,7 @@ def index_page(frames: dict[str, pd.DataFrame], charts: list[Chart], run: RunInf
             Col("shortfall_management", "Management", "qty"),
             Col("closes_in_year", "Closes in", "year"),
         ], limit=20, empty="No shortfall in the base year."),
+        plot("confidence"),
         plot("buildup"),
         "<h3>Lines not met by their deadline</h3>",
         html_table(late_lines, [
@@ -173,7 +174,8 @@ def index_page(frames: dict[str, pd.DataFrame], charts: list[Chart], run: RunInf
         "<h3>Shortfalls that only show when the crises come at once</h3>",
         html_table(concurrency_only, [
             Col("case_id", "Case"), Col("capability_code", "Capability"),
-            Col("capability_name", "Name"), Col("criticality", "Criticality"), Col("required", "Required", "qty"),
+            Col("capability_name", "Name"), Col("criticality", "Criticality"),
+            Col("required", "Required", "qty"),
             Col("covered", "Covered", "qty"), Col("shortfall", "Shortfall", "qty"),
             Col("shortfall_single_scenarios", "Scenarios alone", "qty"),
             Col("concurrency_shortfall", "Only at once", "qty"),

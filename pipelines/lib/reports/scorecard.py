@@ -104,7 +104,9 @@ def scorecard_figure(years: pd.DataFrame, scenarios: pd.DataFrame, run: RunInfo)
                     f"<b>{html.escape(sid)} · {html.escape(code)}</b><br>"
                     f"{html.escape(str(names[code] or ''))}<br>risk {c['risk_level']}, "
                     f"coverage {c['coverage']:.1%}<br>required {c['required']:,.1f}, allocated "
-                    f"{c['allocated']:,.1f}, shortfall {c['shortfall']:,.1f}")
+                    f"{c['allocated']:,.1f}, shortfall {c['shortfall']:,.1f}"
+                    + (f"<br>no shortfall in {c['p_no_shortfall']:.0%} of the plausible worlds"
+                       if pd.notna(c.get("p_no_shortfall")) else ""))
         fig.add_trace(go.Heatmap(
             z=z, x=ids, y=codes, text=text, texttemplate="%{text}", customdata=hover,
             hovertemplate="%{customdata}<extra></extra>", visible=year == run.base_year,

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import pandas as pd
+
 from pipelines.lib.publish import RunInfo
 from pipelines.lib.reports import changes
 from pipelines.lib.reports.answer import scenario_answers
@@ -12,6 +14,15 @@ from pipelines.lib.reports.writer import Facts, Links, Paragraphs, ReportBook, T
 
 NAME = "Summary"
 SHOWS = "the answer per scenario in words, the headline, per scenario and role"
+
+
+def confidence_fact(status) -> list[tuple[str, object, str]]:
+    """'met in at least 90 % of draws' beside 'met in full' (methodology §10)."""
+    if isinstance(status.withheld_because, str) or pd.isna(status.draws):
+        return [("met in at least 90 % of plausible worlds: not computed (Confidence sheet)",
+                 "—", "text")]
+    return [(f"met in at least 90 % of {int(status.draws):,} plausible worlds (Monte Carlo "
+             "draws, Confidence sheet)", status.lines_confident, "int")]
 
 
 def sheet(report: ReportBook, frames, run: RunInfo, links: Links) -> None:
@@ -29,6 +40,7 @@ def sheet(report: ReportBook, frames, run: RunInfo, links: Links) -> None:
             Facts([
                 ("requirement lines in all scenarios", facts.lines, "int"),
                 ("met in full", facts.lines_met, "int"),
+                *confidence_fact(frames["confidence_status"].iloc[0]),
                 ("with a shortfall", facts.lines_short, "int"),
                 ("of them at high risk", facts.high_risk_lines, "int"),
                 ("of them at significant risk", facts.significant_risk_lines, "int"),

@@ -11,13 +11,13 @@ import pandas as pd
 
 from pipelines.lib.publish import RunInfo
 from pipelines.lib.reports import (
-    buildup, buildup_lines, burden_sharing, changes, concurrency, contributions, cover,
+    buildup, buildup_lines, burden_sharing, changes, concurrency, confidence, contributions, cover,
     data_issues, method, offers, priorities, scorecard, shortfalls, summary, trajectory,
 )
 from pipelines.lib.reports.writer import Links, ReportBook, row_link
 
 SHEETS = [
-    cover, summary, changes, scorecard, shortfalls, buildup, buildup_lines, trajectory,
+    cover, summary, changes, scorecard, shortfalls, confidence, buildup, buildup_lines, trajectory,
     concurrency, priorities, burden_sharing, contributions, offers, data_issues, method,
 ]
 

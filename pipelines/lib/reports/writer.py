@@ -248,7 +248,8 @@ def _write_paragraphs(report: ReportBook, ws, block: Paragraphs, row: int, width
     last = get_column_letter(len(widths))
     span = sum(widths[1:]) or widths[0]
     for label, text in block.rows:
-        _height(ws, row, _lines(text, span * 1.05))
+        # Prose averages narrower than the digit the column width is counted in.
+        _height(ws, row, _lines(text, span * 1.35))
         cells = [report.cell(ws, label, role="label"), report.cell(ws, text, "wrap")]
         cells += [report.cell(ws, None, "wrap") for _ in range(len(widths) - 2)]
         ws.append(cells)
