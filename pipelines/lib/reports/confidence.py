@@ -62,13 +62,15 @@ def sheet(report: ReportBook, frames, run: RunInfo, links: Links) -> None:
 
 
 def fan_figure(lines: pd.DataFrame, run: RunInfo) -> go.Figure:
-    """Coverage p05–p95 over the horizon, one line of one scenario at a time (menu): the
-    lines whose base-year confidence is lowest first."""
+    """Coverage p05–p95 over the horizon, one line of one scenario at a time (menu): first
+    the lines the draws leave uncertain in the base year (0 < p_met < 1), least likely to
+    be met first; then those met in no draw or in every one, whose band says little."""
     fig = go.Figure()
     if lines.empty:
         return style_figure(fig, 420, title={"text": "no Monte Carlo figures"})
-    base = lines[lines.year == run.base_year].sort_values(
-        ["p_met", "scenario_id", "line_id"])
+    base = lines[lines.year == run.base_year]
+    base = base.assign(_settled=(base.p_met <= 0) | (base.p_met >= 1)).sort_values(
+        ["_settled", "p_met", "scenario_id", "line_id"])
     pairs = list(zip(base.scenario_id, base.line_id))[:TOP_FANS]
     titles = []
     for number, (sid, line_id) in enumerate(pairs):
@@ -96,8 +98,8 @@ def fan_figure(lines: pd.DataFrame, run: RunInfo) -> go.Figure:
             visible=visible, hovertemplate="%{x}: %{y:.0%} on expected values<extra></extra>"))
         name = first.capability_name if isinstance(first.capability_name, str) else ""
         titles.append(f"{html.escape(sid)} · {html.escape(line_id)} · "
-                      f"{html.escape(first.capability_code)} {html.escape(name)}: met in "
-                      f"{first.p_met:.0%} of draws in {run.base_year}")
+                      f"{html.escape(first.capability_code)} {html.escape(name)}<br>"
+                      f"<sup>met in {first.p_met:.0%} of the draws in {run.base_year}</sup>")
     traces = 4
     buttons = [{
         "label": f"{sid} · {line_id}", "method": "update",
@@ -106,13 +108,13 @@ def fan_figure(lines: pd.DataFrame, run: RunInfo) -> go.Figure:
     } for number, (sid, line_id) in enumerate(pairs)]
     return style_figure(
         fig, 480,
-        title={"text": titles[0], "x": 0.22, "xanchor": "left", "y": 0.97, "yanchor": "top",
-               "font": {"size": 14}},
+        # Laid out as the waterfall: the menu above the plot, the title above the menu.
+        title={"text": titles[0], "y": 0.97, "yanchor": "top", "font": {"size": 14}},
         xaxis={"title": {"text": "year"}, "dtick": 1},
         yaxis={"title": {"text": "coverage of the line"}, "tickformat": ".0%",
                "range": [0, 1.05]},
         updatemenus=[{"buttons": buttons, "direction": "down", "x": 0, "xanchor": "left",
-                      "y": 1.2, "yanchor": "top"}],
-        margin={"l": 10, "r": 10, "t": 80, "b": 40},
+                      "y": 1.16, "yanchor": "top"}],
+        margin={"l": 10, "r": 10, "t": 130, "b": 40},
     )
 
