@@ -80,7 +80,7 @@ import pandas as pd
 from scipy import sparse
 from scipy.optimize import Bounds, LinearConstraint, milp
 
-from .allocation import CRITICALITIES, CRITICALITY_RANK, GROUP, allocate, group_codes
+from .allocation import CRITICALITIES, CRITICALITY_RANK, GROUP, allocate
 
 WEIGHTS = {"essential": 100.0, "important": 10.0, "desirable": 1.0}
 PROOF_RTOL = 1e-6
@@ -221,8 +221,14 @@ class OptionProblem:
             * self.lines["criticality"].map(WEIGHTS).to_numpy(np.float64)
         )
         self._essential = (self.lines["criticality"] == "essential").to_numpy()
-        codes, _ = group_codes(self.lines, self.lines, GROUP)
-        self._line_g = codes
+        # One integer per group, shared by the three frames.
+        keys = pd.concat(
+            [self.lines[GROUP], self.bands[GROUP], self.option_supply[GROUP]], ignore_index=True
+        )
+        codes = keys.groupby(GROUP, sort=True, dropna=False).ngroup().to_numpy(np.int64)
+        nl, nb = len(self.lines), len(self.bands)
+        self._lc, self._bc, self._oc = codes[:nl], codes[nl : nl + nb], codes[nl + nb :]
+        self._cache: dict[tuple[str, ...], np.ndarray] = {}
         self._base_short = self._shortfall(self.lines, self.bands)
         self.w_none = fsum(self.weight * self._base_short)
         self.w_tol = w_tolerance(self.w_none)
@@ -264,27 +270,31 @@ class OptionProblem:
         return np.maximum(lines["required"].to_numpy(np.float64) - got, 0.0)
 
     def line_shortfall(self, option_ids: Iterable[str]) -> np.ndarray:
-        """§3's shortfall per line (in ``self.lines`` order) on baseline + the options."""
-        chosen = sorted(set(map(str, option_ids)))
+        """§3's shortfall per line (in ``self.lines`` order) on baseline + the options.
+
+        Only the groups the options supply are allocated again; the others keep the
+        baseline's allocation (groups are independent in §3).
+        """
+        chosen = tuple(sorted(set(map(str, option_ids))))
         for o in chosen:
             if o not in self.index:
                 raise ValueError(f"unknown option {o!r}")
-        extra = self.option_supply[self.option_supply["option_id"].isin(chosen)]
-        extra = extra[extra["supply"] > 0]
+        if chosen in self._cache:
+            return self._cache[chosen].copy()
+        sup = self.option_supply
+        pick = (sup["option_id"].isin(chosen) & (sup["supply"] > 0)).to_numpy()
         out = self._base_short.copy()
-        if extra.empty:
-            return out
-        touched = extra[GROUP].drop_duplicates()
-        mask = (
-            self.lines[GROUP].merge(touched, how="left", indicator=True)["_merge"]
-            .eq("both").to_numpy()
-        )
-        sub = self.lines[mask]
-        sub_keys = sub[GROUP].drop_duplicates()
-        bands = pd.concat([self.bands.merge(sub_keys), extra[BAND_COLUMNS].merge(sub_keys)],
-                          ignore_index=True)
-        out[mask] = self._shortfall(sub, bands)
-        return out
+        if pick.any():
+            touched = np.unique(self._oc[pick])
+            mask = np.isin(self._lc, touched)
+            if mask.any():
+                extra = sup.loc[pick, BAND_COLUMNS]
+                bands = pd.concat(
+                    [self.bands[np.isin(self._bc, touched)], extra], ignore_index=True
+                )
+                out[mask] = self._shortfall(self.lines[mask], bands)
+        self._cache[chosen] = out
+        return out.copy()
 
     def evaluate(self, option_ids: Iterable[str]) -> float:
         """W(X) by the engine's own allocation (``allocation.allocate``)."""
@@ -308,8 +318,7 @@ class OptionProblem:
     def _build(self) -> _Model:
         n = len(self.ids)
         lines = self.lines
-        lc, bc = group_codes(lines, self.bands, GROUP)
-        _, oc = group_codes(lines, self.option_supply, GROUP)
+        lc, bc, oc = self._lc, self._bc, self._oc
         known = set(lc.tolist())
         # Variables: lines merged by (group, criticality, D).
         var = (
@@ -503,67 +512,109 @@ class OptionProblem:
         zlb = np.zeros(n)
         zub = np.where(self.cost <= budget_meur, 1.0, 0.0)
         structural = self._structural(float(budget_meur))
-        w_obj = np.concatenate([np.zeros(n), m.c])
         stages = {}
+        nvar = n + len(m.c)
 
-        # 1. least W
-        res = self._solve(w_obj, structural, zlb, zub, "least weighted shortfall")
-        z1 = np.round(res.x[:n])
-        w_model1 = self._w_of(res)
-        w1 = self.evaluate(self._ids_of(z1))
+        # Every solve minimises W. A guide term, below a hundredth of the tie band in
+        # total, leans each one towards the cheaper, smaller, lower-id sets of equal W;
+        # the answer does not rest on it: every tie-break is settled by asking for the
+        # least W under a restriction (cheaper, fewer, holding certain ids) and
+        # comparing it with the band. (Asked the other way round, "least cost with W in
+        # the band", HiGHS needs ~10x longer: the relaxation bounds W well, cost badly.)
+        guide = (
+            self.cost / (fsum(self.cost) + 1.0)
+            + 1e-3 / (n + 1)
+            + 1e-6 * np.arange(1.0, n + 1) / (n * (n + 1) / 2 + 1)
+        ) * (self.w_tol / m.scale / 100.0)
+        objective = np.concatenate([guide, m.c])
+        cost_vec = np.concatenate([self.cost, np.zeros(len(m.c))])[None, :]
+        ones_vec = np.concatenate([np.ones(n), np.zeros(len(m.c))])[None, :]
+
+        def least_w(rows, lo, hi, what):
+            """(z, model W) of the least-W set under ``rows``; None when there is none."""
+            res = self._solve(objective, structural + rows, lo, hi, what,
+                              may_be_infeasible=True)
+            if res is None:
+                return None
+            return np.round(res.x[:n]) > 0.5, self._w_of(res)
+
+        def cost_of(z):
+            return fsum(self.cost[z])
+
+        # 1. least W (the empty set is always allowed: this solve cannot be infeasible)
+        found = least_w([], zlb, zub, "least weighted shortfall")
+        if found is None:
+            raise OptionSolveError("§11 least weighted shortfall: infeasible, but ∅ is allowed")
+        current, w_model1 = found
+        w1 = self.evaluate(self._ids_of(current))
         self._prove(w_model1, w1, "first solve")
+        band = max(w_model1, w1) + self.w_tol
         stages["w_star"] = w1
-        # The tie band, in model units; never tighter than the first set itself.
-        bound = max(w_model1, w1) - m.constant + self.w_tol
-        w_row = (self._objective_row(), -np.inf, bound / m.scale)
+        stages["seconds_to_w"] = time.perf_counter() - t0
 
-        # 2. least cost among the ties on W
-        cost_obj = np.concatenate([self.cost, np.zeros(len(m.c))])
-        res = self._solve(cost_obj, structural + [w_row], zlb, zub, "least cost")
-        c_star = fsum(self.cost[np.round(res.x[:n]) > 0.5])
+        def in_band(found):
+            return found is not None and found[1] <= band
+
+        # 2. least cost among the ties on W: is there a tie cheaper by more than tol_C?
+        while cost_of(current) > self.cost_tol:
+            row = (sparse.csr_matrix(cost_vec), -np.inf, cost_of(current) - self.cost_tol)
+            found = least_w([row], zlb, zub, "least cost")
+            if not in_band(found):
+                break
+            current = found[0]
+        c_star = cost_of(current)
+        cost_row = (sparse.csr_matrix(cost_vec), -np.inf, c_star + self.cost_tol)
         stages["cost_star"] = c_star
-        cost_row = (sparse.csr_matrix(cost_obj[None, :]), -np.inf, c_star + self.cost_tol)
+        stages["seconds_to_cost"] = time.perf_counter() - t0
 
         # 3. fewest options among those
-        count_obj = np.concatenate([np.ones(n), np.zeros(len(m.c))])
-        res = self._solve(count_obj, structural + [w_row, cost_row], zlb, zub,
-                          "fewest options")
-        witness = np.round(res.x[:n]) > 0.5
-        k = int(witness.sum())
-        stages["count_star"] = k
-        count_row = (sparse.csr_matrix(count_obj[None, :]), -np.inf, float(k))
-
-        # 4. the smallest sorted list of ids: in id order, put an id in when some tie
-        # set holds it together with the decisions so far.
-        rows4 = structural + [w_row, cost_row, count_row]
-        lo4, hi4 = zlb.copy(), zub.copy()
-        position = np.arange(1, n + 1, dtype=np.float64)
-        taken = 0
-        for j in range(n):
-            if taken == k:
-                hi4[j:] = 0.0
+        while current.sum() > 0:
+            row = (sparse.csr_matrix(ones_vec), -np.inf, float(current.sum()) - 1.0)
+            found = least_w([cost_row, row], zlb, zub, "fewest options")
+            if not in_band(found):
                 break
-            if hi4[j] == 0.0:
+            current = found[0]
+        k = int(current.sum())
+        count_row = (sparse.csr_matrix(ones_vec), -np.inf, float(k))
+        stages["count_star"] = k
+        witness = current
+
+        # 4. the smallest sorted list of ids. For sets of one size, the sorted list is
+        # smaller exactly when the smallest id of the symmetric difference is in it, so
+        # ids are decided in ascending order, each put in when some set of stages 1-3
+        # holds it together with the decisions so far. The witness (the last such set
+        # found) settles its own ids without a solve; the ids before its next one are
+        # asked together ("at least one of them"): one answer rules them all out.
+        lo4, hi4 = zlb.copy(), zub.copy()
+        while True:
+            undecided = (lo4 == 0.0) & (hi4 == 1.0)
+            if int(lo4.sum()) == k:
+                hi4[undecided] = 0.0
+                break
+            nxt = int(np.flatnonzero(witness & undecided)[0])
+            before = np.flatnonzero(undecided[:nxt])
+            if len(before) == 0:
+                lo4[nxt] = 1.0
                 continue
-            if not witness[j]:
-                trial_lo = lo4.copy()
-                trial_lo[j] = 1.0
-                obj = np.concatenate([position, np.zeros(len(m.c))])
-                found = self._solve(obj, rows4, trial_lo, hi4, f"smallest ids ({self.ids[j]})",
-                                    may_be_infeasible=True)
-                if found is None:
-                    hi4[j] = 0.0
-                    continue
-                witness = np.round(found.x[:n]) > 0.5
-            lo4[j] = 1.0
-            taken += 1
+            some = np.zeros((1, nvar))
+            some[0, before] = 1.0
+            found = least_w(
+                [cost_row, count_row, (sparse.csr_matrix(some), 1.0, np.inf)], lo4, hi4,
+                f"smallest ids (any of {[self.ids[b] for b in before]})",
+            )
+            if in_band(found):
+                witness = found[0]
+            else:
+                hi4[before] = 0.0
+                lo4[nxt] = 1.0
+        stages["seconds_to_ids"] = time.perf_counter() - t0
         chosen = tuple(self._ids_of(witness))
 
         # Proof: the model's W for the set, the engine's, and the tie band.
         w_model = self.model_w(chosen)
         w = self.evaluate(chosen)
         self._prove(w_model, w, "chosen set")
-        if w > w1 + self.w_tol + PROOF_RTOL * max(1.0, abs(w1)):
+        if w > band + PROOF_RTOL * max(1.0, abs(w1)):
             raise OptionSolveError(f"§11: the chosen set's W {w} is outside the tie band of {w1}")
         cost = fsum(self.cost[[self.index[o] for o in chosen]])
         if cost > budget_meur + self.cost_tol:

@@ -140,7 +140,7 @@ def random_problem(rng: random.Random):
 def test_milp_agrees_with_brute_force_on_random_problems():
     rng = random.Random(20260611)
     seen_ties = [0, 0, 0]
-    for _case in range(120):
+    for _case in range(200):
         lines, bands, osup, costs, budget, excludes, requires = random_problem(rng)
         expected, w_expected, ties = oracle(lines, bands, osup, costs, budget, excludes, requires)
         problem = OptionProblem(*frames(lines, bands, osup, costs), excludes, requires)
@@ -265,3 +265,18 @@ def test_unknown_option_in_a_pair_is_an_error():
     lines, bands = two_scenarios()
     with pytest.raises(ValueError, match="unknown option"):
         OptionProblem(*frames(lines, bands, [], {"A": 1.0}), excludes=[("A", "NOPE")])
+
+
+def test_a_solve_not_proven_optimal_is_an_error(monkeypatch):
+    import pipelines.lib.options as options
+    from scipy.optimize import OptimizeResult
+
+    lines, bands = two_scenarios()
+    p = OptionProblem(*frames(lines, bands, [osupply("A", "HOME", 2026, "CAP", 5, 1)], {"A": 1.0}))
+
+    def time_limit(**_kwargs):
+        return OptimizeResult(status=1, message="Time limit reached", x=None, mip_gap=0.5)
+
+    monkeypatch.setattr(options, "milp", time_limit)
+    with pytest.raises(options.OptionSolveError, match="status 1"):
+        p.choose(5.0)
