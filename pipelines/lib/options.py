@@ -27,23 +27,35 @@ Groups no option can change (no deficit, or no option supply within a deficit's
 threshold) are left out of the model: their part of W is a constant, taken from the
 engine's allocation of the baseline.
 
-**The tie-breaks of §11**, each a further solve on the same arrays:
+**The tie-breaks of §11.** With tol_W = 1e-9 × W(∅) + 1e-9 and the band W ≤ W* +
+tol_W, W* the least W:
 
-1. least W: W* (the engine's W of the first solve's set, see below);
-2. least total cost among sets with W ≤ W* + tol_W, tol_W = 1e-9 × W(∅) + 1e-9;
-3. fewest options among those, with cost ≤ C* + tol_C (tol_C = 1e-9 × (1 + Σ cost of
-   all options): costs are sums of decimals);
-4. the smallest sorted list of ids among those: going through the ids in ascending
-   order, an id is put in whenever some set of stages 1–3 contains it together with the
-   decisions already taken (a feasibility solve, skipped when the last set found
-   already contains it). For sets of equal size, the sorted list is smaller exactly
-   when the smallest id of the symmetric difference is in it, so this is exact.
+1. least W: W* is the engine's W of the first solve's set;
+2. least total cost in the band; costs within tol_C = 1e-9 × (1 + Σ cost of all
+   options) of each other are equal (they are sums of decimals);
+3. then the fewest options;
+4. then the smallest sorted list of ids: for sets of one size the sorted list is
+   smaller exactly when the smallest id of the symmetric difference is in it, so ids
+   are decided in ascending order, each put in when some set of stages 1–3 holds it
+   together with the decisions already taken.
+
+Every solve minimises W; each tie-break is a question "what is the least W of the
+sets that are cheaper by more than tol_C / have fewer options / hold one of these ids,
+given the decisions so far", answered yes when that least W lies in the band, and
+repeated from the better set found until the answer is no. (Asked the other way round,
+"least cost with W in the band", HiGHS took ~10× longer: the relaxation bounds W well
+and cost badly.) A guide term in the objective, below 1/100 of tol_W in total, leans each
+solve towards the cheaper, smaller, lower-id set among equal W, so that the first set
+is usually the answer and each question is asked once; the answer does not rest on it
+(it can move a set's W by at most tol_W / 100, far below the solver's own accuracy).
+The id questions ask for all ids before the next id of the last set found at once
+("at least one of them"), so one "no" rules them all out.
 
 An option that costs nothing and changes nothing is left out by stage 3 (unless an
 option of the set requires it).
 
-**Proof.** Every solve must end with HiGHS's status *optimal* (the tie-break
-feasibility solves may also end *infeasible*); anything else raises
+**Proof.** Every solve must end with HiGHS's status *optimal* (a tie-break question
+may also end *infeasible*: no such set); anything else raises
 :class:`OptionSolveError` naming the status. The chosen set is then re-evaluated with the
 engine (:meth:`OptionProblem.evaluate`, i.e. ``allocation.allocate`` on the baseline plus
 the chosen options' supply) and must agree with the model's objective for that set to
@@ -474,10 +486,6 @@ class OptionProblem:
             mat = sparse.csr_matrix((v, (r, c)), shape=(len(pair_rows), nvar))
             out.append((mat, np.full(len(pair_rows), -np.inf), np.asarray(hi)))
         return out
-
-    def _objective_row(self):
-        m = self.model
-        return sparse.csr_matrix(np.concatenate([np.zeros(m.n), m.c])[None, :])
 
     def _w_of(self, res) -> float:
         """W in engine units from a solve whose s columns are at their optimum."""
