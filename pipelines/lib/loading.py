@@ -106,6 +106,39 @@ RAW_SCHEMAS = {
         "scenario_id": "VARCHAR",
         "scenario_order": "INTEGER",
     },
+    "raw_options": {
+        "source_file": "VARCHAR",
+        "row_number": "INTEGER",
+        "option_id": "VARCHAR",
+        "title": "VARCHAR",
+        "capability_code": "VARCHAR",
+        "member_state": "VARCHAR",
+        "quantity": "DOUBLE",
+        "readiness_days": "INTEGER",
+        "availability": "DOUBLE",
+        "deployable_abroad": "BOOLEAN",
+        "nato_committed": "DOUBLE",
+        "available_from": "INTEGER",
+        "available_until": "INTEGER",
+        "cost_meur": "DOUBLE",
+    },
+    "raw_option_links": {
+        "option_id": "VARCHAR",
+        "kind": "VARCHAR",
+        "other_id": "VARCHAR",
+    },
+    "raw_option_budgets": {
+        "budget_meur": "DOUBLE",
+        "is_choice": "BOOLEAN",
+    },
+    # One row per rejected option, for the reconciliation of ingest_files: options of one
+    # file may share a line (flow style), so counting reject lines could undercount.
+    "raw_options_rejected": {
+        "source_file": "VARCHAR",
+        "option_index": "INTEGER",
+        "row_number": "INTEGER",
+        "option_id": "VARCHAR",
+    },
     "raw_offers": {
         "source_file": "VARCHAR",
         "sheet": "VARCHAR",
@@ -120,6 +153,7 @@ RAW_SCHEMAS = {
 }
 
 TABLE_FILES = ("*.csv", "*.xlsx", "*.parquet")
+OPTIONS_FOLDER = "options"
 
 
 def input_files(folder: Path) -> list[Path]:
@@ -204,6 +238,44 @@ def validate_offer_folder(
         validation.validate_offers(path, relative_name(path, data_dir), member_states, capabilities, invoking)
         for path in input_files(data_dir / "inbox" / "offers")
     ]
+
+
+def validate_option_folder(
+    data_dir: Path, member_states: set[str], capabilities: set[str]
+) -> validation.OptionSet:
+    """Every options file of `options/` (optional: no folder, no options), resolved
+    together."""
+    return validation.resolve_options(
+        [
+            validation.validate_option_file(p, relative_name(p, data_dir), member_states, capabilities)
+            for p in yaml_files(data_dir / OPTIONS_FOLDER)
+        ]
+    )
+
+
+def write_option_set(con: duckdb.DuckDBPyConnection, options: validation.OptionSet) -> None:
+    """Accepted options, their links and budgets to raw_option*, rejects to
+    raw_rejects_options, the files to raw_files_options (an option counts as a row)."""
+    write_raw(con, "raw_options", options.options)
+    write_raw(con, "raw_option_links", options.links)
+    write_raw(con, "raw_option_budgets", options.budgets)
+    write_raw(
+        con, "raw_options_rejected",
+        [
+            {"source_file": e.source_file, "option_index": e.index, "row_number": e.row_number,
+             "option_id": e.option_id}
+            for f in options.files for e in f.rejected
+        ],
+    )
+    write_rejects(con, "raw_rejects_options", options.rejects)
+    write_file_ledger(
+        con, "raw_files_options",
+        [
+            {"source_file": f.source_file, "kind": "options", "sha256": f.sha256, "sheet": None,
+             "rows_read": f.rows_read, "file_rejected": f.file_rejected}
+            for f in options.files
+        ],
+    )
 
 
 def write_rejects(con: duckdb.DuckDBPyConnection, table: str, rejects) -> int:

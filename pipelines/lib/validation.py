@@ -824,3 +824,336 @@ def dedupe_scenarios(reports: list[ScenarioReport]) -> list[ScenarioReport]:
             first_file[scenario_id] = report.source_file
             out.append(report)
     return out
+
+
+# --- options (methodology §11) ----------------------------------------------
+
+OPTION_FILE_KEYS = ("id", "budget_meur", "budgets_meur", "options")
+OPTION_KEYS = ("id", "title", "capability", "member_state", "quantity", "readiness_days",
+               "availability", "deployable_abroad", "nato_committed", "available_from",
+               "available_until", "cost_meur", "excludes", "requires")
+OPTION_LINK_KINDS = ("excludes", "requires")
+
+
+@dataclass
+class OptionEntry:
+    """One item of a file's `options` list: its fields as parsed and its own problems.
+
+    `row_number` is the YAML line where the option starts. `option_id` is None when the
+    id is missing or breaks the pattern (such an option cannot be named by others).
+    """
+
+    source_file: str
+    index: int
+    row_number: int | None
+    option_id: str | None
+    row: dict
+    excludes: list[str]
+    requires: list[str]
+    rejects: list[Reject]
+
+
+@dataclass
+class OptionFileReport:
+    """An options file: its budgets, every option in it, and what was wrong.
+
+    `file_rejects` reject the whole file (broken YAML, bad budgets, an unknown top-level
+    key); then none of its options is used, though each is still listed with its own
+    problems. `rows_read` counts the items of its `options` list.
+    """
+
+    source_file: str
+    sha256: str | None
+    catalogue_id: str | None
+    budget_meur: float | None
+    budgets_meur: list[float]
+    entries: list[OptionEntry]
+    file_rejects: list[Reject]
+
+    @property
+    def file_rejected(self) -> bool:
+        return bool(self.file_rejects)
+
+    @property
+    def rows_read(self) -> int:
+        return len(self.entries)
+
+    @property
+    def accepted(self) -> list[OptionEntry]:
+        return [] if self.file_rejected else [e for e in self.entries if not e.rejects]
+
+    @property
+    def rejected(self) -> list[OptionEntry]:
+        return self.entries if self.file_rejected else [e for e in self.entries if e.rejects]
+
+    @property
+    def rejects(self) -> list[Reject]:
+        return self.file_rejects + [r for e in self.entries for r in e.rejects]
+
+
+@dataclass
+class OptionSet:
+    """Every options file resolved together: accepted options, their links, the budgets."""
+
+    files: list[OptionFileReport]
+    options: list[dict]
+    links: list[dict]
+    budgets: list[dict]
+
+    @property
+    def rejects(self) -> list[Reject]:
+        return [r for f in self.files for r in f.rejects]
+
+
+def parse_option_ref(value, field: str) -> str:
+    """An option id named in `excludes` or `requires`: compared ignoring case and spaces."""
+    if is_blank(value) or isinstance(value, (list, dict, bool)):
+        raise FieldError(f"{field} must list option ids, {_got(value)}")
+    return str(value).strip().upper()
+
+
+def _option_refs(entry: OptionEntry, item: dict, key: str) -> list[str]:
+    value = item.get(key)
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        _option_fail(entry, key, value,
+                     f"{key} must be a list of option ids, like [OPT-A, OPT-B], {_got(value)}")
+        return []
+    out: list[str] = []
+    for element in value:
+        try:
+            ref = parse_option_ref(element, key)
+        except FieldError as error:
+            _option_fail(entry, key, element, error.reason)
+            continue
+        if ref not in out:
+            out.append(ref)
+    return out
+
+
+def _option_fail(entry: OptionEntry, column: str | None, value, reason: str) -> None:
+    entry.rejects.append(Reject(entry.source_file, None, entry.row_number, column,
+                                as_text(value), reason))
+
+
+def _option_entry(check: _DocumentCheck, item, index: int, member_states, capabilities,
+                  source_file: str) -> OptionEntry:
+    entry = OptionEntry(source_file, index, check.lines.get(("options", index)), None, {}, [],
+                        [], [])
+    if not isinstance(item, dict):
+        _option_fail(entry, None, item if not isinstance(item, (list, dict)) else None,
+                     f"option {index + 1} must be a mapping with the keys "
+                     f"{', '.join(OPTION_KEYS)}")
+        return entry
+
+    def get(key, parse, *args, default=_REQUIRED, **options):
+        value = item.get(key)
+        if is_blank(value):
+            if default is not _REQUIRED:
+                return default
+            _option_fail(entry, key, value, f"{key} is required")
+            return None
+        try:
+            return parse(value, *args, field=key, **options)
+        except FieldError as error:
+            _option_fail(entry, key, value, error.reason)
+            return None
+
+    for key, value in item.items():
+        if key not in OPTION_KEYS:
+            close = difflib.get_close_matches(str(key), OPTION_KEYS, n=1)
+            suggestion = f" (did you mean '{close[0]}'?)" if close else ""
+            _option_fail(entry, str(key), value if not isinstance(value, (list, dict))
+                         else None, f"unknown key '{key}'{suggestion}; the allowed keys are "
+                                    f"{', '.join(OPTION_KEYS)}")
+    entry.option_id = get("id", parse_scenario_id)
+    row = {
+        "option_id": entry.option_id,
+        "title": get("title", parse_text),
+        "capability_code": get("capability", parse_capability_code, capabilities),
+        "member_state": get("member_state", parse_member_state, member_states),
+        "quantity": get("quantity", parse_number, greater_than=0),
+        "readiness_days": get("readiness_days", parse_days),
+        "availability": get("availability", parse_share, default=1.0),
+        "deployable_abroad": get("deployable_abroad", parse_bool, default=True),
+        "nato_committed": get("nato_committed", parse_share, default=0.0),
+        "available_from": get("available_from", parse_year, default=None),
+        "available_until": get("available_until", parse_year, default=None),
+        "cost_meur": get("cost_meur", parse_number, at_least=0,
+                         meaning="a cost in million euro of 0 or more"),
+        "source_file": source_file,
+        "row_number": entry.row_number,
+    }
+    first, last = row["available_from"], row["available_until"]
+    if first is not None and last is not None and last < first:
+        _option_fail(entry, "available_until", last,
+                     f"available_until ({last}) must not be before available_from ({first})")
+    entry.row = row
+    entry.excludes = _option_refs(entry, item, "excludes")
+    entry.requires = _option_refs(entry, item, "requires")
+    own = entry.option_id.upper() if entry.option_id else None
+    for key in OPTION_LINK_KINDS:
+        if own in getattr(entry, key):
+            _option_fail(entry, key, own, f"an option cannot list itself in {key}")
+    both = [ref for ref in entry.requires if ref in entry.excludes]
+    if both:
+        _option_fail(entry, "excludes", both[0],
+                     f"{both[0]} is both required and excluded, so this option could never "
+                     "be chosen")
+    return entry
+
+
+def _file_fail(report: OptionFileReport, check: _DocumentCheck, key: str | None, value,
+               reason: str) -> None:
+    line = check.lines.get((key,)) if key else None
+    where = f" (line {line})" if line else ""
+    report.file_rejects.append(Reject(report.source_file, None, None, key,
+                                      as_text(value), reason + where))
+
+
+def validate_option_file(path, source_file: str, member_states: Container[str],
+                         capabilities: Container[str]) -> OptionFileReport:
+    """One options file on its own (the rules that need the other files are applied by
+    `resolve_options`). A broken file, bad budgets or an unknown top-level key reject it
+    whole; a bad option rejects that option only."""
+    sha, data, check = _load_document(path, source_file, "options", OPTION_FILE_KEYS)
+    report = OptionFileReport(source_file, sha, None, None, [], [], [])
+    if data is None:
+        report.file_rejects = [dataclasses.replace(r, column=None) for r in check.rejects]
+        return report
+
+    for key, value in data.items():
+        if key not in OPTION_FILE_KEYS:
+            close = difflib.get_close_matches(str(key), OPTION_FILE_KEYS, n=1)
+            suggestion = f" (did you mean '{close[0]}'?)" if close else ""
+            _file_fail(report, check, str(key), None,
+                       f"unknown key '{key}'{suggestion}; the allowed keys of an options file "
+                       f"are {', '.join(OPTION_FILE_KEYS)}, so the file is not used")
+    if not is_blank(data.get("id")):
+        try:
+            report.catalogue_id = parse_scenario_id(data["id"])
+        except FieldError as error:
+            _file_fail(report, check, "id", data["id"], error.reason)
+    try:
+        report.budget_meur = parse_number(
+            data.get("budget_meur"), "budget_meur", greater_than=0,
+            meaning="a budget in million euro greater than 0")
+    except FieldError as error:
+        _file_fail(report, check, "budget_meur", data.get("budget_meur"),
+                   error.reason + "; a file without a valid budget is not used")
+    budgets = data.get("budgets_meur")
+    if budgets is not None:
+        if not isinstance(budgets, list):
+            _file_fail(report, check, "budgets_meur", budgets,
+                       f"budgets_meur must be a list of budgets in million euro, like "
+                       f"[0, 100, 200], {_got(budgets)}; the file is not used")
+        else:
+            for value in budgets:
+                try:
+                    report.budgets_meur.append(parse_number(
+                        value, "budgets_meur", at_least=0,
+                        meaning="a list of budgets in million euro, each 0 or more"))
+                except FieldError as error:
+                    _file_fail(report, check, "budgets_meur", value,
+                               error.reason + "; the file is not used")
+
+    items = data.get("options")
+    if not isinstance(items, list) or not items:
+        _file_fail(report, check, "options", None if isinstance(items, dict) else items,
+                   "options must be a list of at least one option; the file is not used")
+        return report
+    report.entries = [
+        _option_entry(check, item, index, member_states, capabilities, source_file)
+        for index, item in enumerate(items)
+    ]
+    return report
+
+
+def resolve_options(reports: list[OptionFileReport]) -> OptionSet:
+    """Apply the rules that span files, in file-name order, and collect what is used.
+
+    - an option id is used once across all files: a later option with the same id is
+      rejected (the first stays, even if it is itself rejected);
+    - `excludes` and `requires` must name options defined in some file (and not the
+      option itself);
+    - an option that requires a rejected option is rejected with it, through any chain;
+      a rejected option named in `excludes` only makes that exclusion moot;
+    - the choice is made for the smallest `budget_meur` of the files used; the frontier
+      adds the union of their `budgets_meur`.
+    """
+    files = sorted(reports, key=lambda r: r.source_file)
+    entries = [e for f in files for e in f.entries]
+    in_rejected_file = {id(e) for f in files if f.file_rejected for e in f.entries}
+
+    first: dict[str, OptionEntry] = {}
+    for entry in entries:
+        if entry.option_id is None:
+            continue
+        key = entry.option_id.upper()
+        if key in first:
+            earlier = first[key]
+            _option_fail(entry, "id", entry.option_id,
+                         f"option id '{entry.option_id}' is already used by {earlier.source_file}"
+                         f" line {earlier.row_number}; ids must be unique across all options "
+                         "files, so this option is not used")
+        else:
+            first[key] = entry
+
+    for entry in entries:
+        if id(entry) in in_rejected_file:
+            continue
+        for kind in OPTION_LINK_KINDS:
+            for ref in getattr(entry, kind):
+                if ref not in first:
+                    _option_fail(entry, kind, ref,
+                                 f"{kind} names '{ref}', which is not an option in any "
+                                 "options file")
+
+    def is_rejected(entry: OptionEntry) -> bool:
+        return id(entry) in in_rejected_file or bool(entry.rejects)
+
+    # Why each rejected id is rejected, for the reason of the options that require it.
+    why: dict[str, str] = {}
+    for key, entry in first.items():
+        if is_rejected(entry):
+            why[key] = (f"{key}: {entry.rejects[0].reason}" if entry.rejects
+                        else f"{key}: its file {entry.source_file} is not used")
+    changed = True
+    while changed:
+        changed = False
+        for entry in entries:
+            if is_rejected(entry):
+                continue
+            bad = next((ref for ref in entry.requires if ref in why), None)
+            if bad is None:
+                continue
+            _option_fail(entry, "requires", bad,
+                         f"requires {bad}, which is rejected, so this option is rejected "
+                         f"with it ({why[bad]})")
+            own = entry.option_id.upper()
+            if first.get(own) is entry:
+                why[own] = f"{own} requires {why[bad]}"
+            changed = True
+
+    options, links = [], []
+    for f in files:
+        for entry in f.accepted:
+            options.append(dict(entry.row))
+            own = entry.option_id
+            for kind in OPTION_LINK_KINDS:
+                for ref in getattr(entry, kind):
+                    if ref in why:
+                        continue  # a rejected option named in excludes: moot
+                    links.append({"option_id": own, "kind": kind,
+                                  "other_id": first[ref].option_id})
+
+    used = [f for f in files if not f.file_rejected]
+    budgets: list[dict] = []
+    if used:
+        choice = min(f.budget_meur for f in used)
+        points = {choice} | {b for f in used for b in f.budgets_meur}
+        budgets = [{"budget_meur": b, "is_choice": b == choice} for b in sorted(points)]
+    return OptionSet(files, sorted(options, key=lambda o: o["option_id"]),
+                     sorted(links, key=lambda l: (l["option_id"], l["kind"], l["other_id"])),
+                     budgets)

@@ -20,4 +20,12 @@ FROM stg_participation GROUP BY ALL HAVING count(*) > 1
 UNION ALL
 SELECT 'stg_concurrency_cases', case_id || ' / ' || scenario_id, count(*)
 FROM stg_concurrency_cases GROUP BY ALL HAVING count(*) > 1
+UNION ALL
+SELECT 'stg_options', option_id, count(*) FROM stg_options GROUP BY ALL HAVING count(*) > 1
+UNION ALL
+SELECT 'stg_option_links', option_id || ' ' || kind || ' ' || other_id, count(*)
+FROM stg_option_links GROUP BY ALL HAVING count(*) > 1
+UNION ALL
+SELECT 'stg_option_budgets', CAST(budget_meur AS VARCHAR), count(*)
+FROM stg_option_budgets GROUP BY ALL HAVING count(*) > 1
 ORDER BY ALL

@@ -1,4 +1,5 @@
-"""Ingest: reference data, national inventories, scenarios and offers into the warehouse.
+"""Ingest: reference data, national inventories, scenarios, offers and options into the
+warehouse.
 
 Each asset validates its files with `pipelines.lib.validation` (the rules of the data
 contract, shared with `cdp-gap validate`), writes accepted rows to `raw_*` tables and
@@ -214,9 +215,60 @@ def offer_submissions(duckdb: DuckDBResource, cdp: CdpSettings):
         )
 
 
+@multi_asset(
+    specs=[
+        _spec("stg_options", deps=["stg_member_states", "stg_capabilities"]),
+        _spec("stg_option_links", deps=["stg_member_states", "stg_capabilities"]),
+        _spec("stg_option_budgets", deps=["stg_member_states", "stg_capabilities"]),
+    ],
+    name="option_files",
+    group_name=GROUP,
+    retry_policy=FILE_RETRY,
+)
+def option_files(duckdb: DuckDBResource, cdp: CdpSettings):
+    """Candidate options to close gaps (`options/*.yaml`, methodology §11), loaded with a
+    safe YAML loader: the options, their `excludes` and `requires` links and the budgets.
+    A bad option is rejected with every option that requires it; a broken file, or one
+    with bad budgets, is rejected whole. The folder is optional: no files, empty tables."""
+    with duckdb.get_connection() as con:
+        states, capabilities = loading.reference_codes(con)
+        options = loading.validate_option_folder(Path(cdp.data_dir), states, capabilities)
+        loading.write_option_set(con, options)
+        for table in ("stg_options", "stg_option_links", "stg_option_budgets"):
+            run_sql(con, table)
+        by_file = pd.DataFrame(
+            [
+                {"source_file": f.source_file, "options": f.rows_read,
+                 "accepted": len(f.accepted), "rejected": len(f.rejected),
+                 "budget_meur": f.budget_meur, "file_rejected": f.file_rejected}
+                for f in options.files
+            ]
+        )
+        choice = next((b["budget_meur"] for b in options.budgets if b["is_choice"]), None)
+        # An option counts as a row, and options may share a YAML line (flow style).
+        rejects = {**_reject_metadata(options.files),
+                   "rows_rejected": sum(len(f.rejected) for f in options.files)}
+        yield MaterializeResult(
+            asset_key="stg_options",
+            metadata=table_metadata(
+                con, "stg_options",
+                files=MetadataValue.md(markdown_table(by_file, max_rows=30)),
+                **rejects,
+            ),
+        )
+        yield MaterializeResult(asset_key="stg_option_links", metadata=table_metadata(con, "stg_option_links"))
+        yield MaterializeResult(
+            asset_key="stg_option_budgets",
+            metadata=table_metadata(
+                con, "stg_option_budgets",
+                **({"choice_budget_meur": float(choice)} if choice is not None else {}),
+            ),
+        )
+
+
 ingest_rejects = sql_table_asset(
     "ingest_rejects",
-    deps=["stg_member_states", "stg_inventory", "stg_scenarios", "stg_offers"],
+    deps=["stg_member_states", "stg_inventory", "stg_scenarios", "stg_offers", "stg_options"],
     group=GROUP,
     metadata=lambda con, cdp: {
         "reasons": MetadataValue.md(
@@ -232,7 +284,7 @@ ingest_rejects = sql_table_asset(
 )
 ingest_files = sql_table_asset(
     "ingest_files",
-    deps=["ingest_rejects", "ingest_superseded", "stg_concurrency_cases"],
+    deps=["ingest_rejects", "ingest_superseded", "stg_concurrency_cases", "stg_options"],
     group=GROUP,
 )
 
@@ -240,6 +292,7 @@ checks = [
     sql_check("stg_inventory", "inventory_references"),
     sql_check("stg_requirements", "scenario_references", additional_deps=["stg_scenarios", "stg_concurrency_cases"]),
     sql_check("stg_requirements", "scenarios_have_lines", additional_deps=["stg_scenarios"]),
+    sql_check("stg_option_links", "option_references", additional_deps=["stg_options", "stg_option_budgets"]),
     sql_check("ingest_files", "ingest_reconciliation"),
     sql_check("ingest_files", "ingest_unique_keys"),
 ]
