@@ -12,7 +12,8 @@ from tests.support import inv, line, scenario
 UAS = "BS.SURV.UAS"
 INF = "BS.INF.LIGHT"
 # Everything gap_changes needs, and what the checks on those assets read.
-SELECTION = AssetSelection.assets("gap_changes", "int_ladder_bounds", "gap_roles").upstream()
+SELECTION = AssetSelection.assets(
+    "gap_changes", "int_ladder_bounds", "gap_roles").upstream().required_multi_asset_neighbors()
 
 
 def inputs(data_dir, pl_uas_readiness=30, fi_quantity=4, extra_se_row=False, pl_order=1):
@@ -146,7 +147,8 @@ def test_without_the_previous_runs_inputs_no_cause_is_claimed(data_dir, run_pipe
     warehouse = tmp_path / "changes.duckdb"
     inputs(data_dir)
     # A run that writes gap_history but not input_history (a partial selection).
-    gaps_only = AssetSelection.assets("gap_history", "int_ladder_bounds", "gap_roles").upstream()
+    gaps_only = AssetSelection.assets(
+        "gap_history", "int_ladder_bounds", "gap_roles").upstream().required_multi_asset_neighbors()
     first = run_pipeline(data_dir, horizon_years=3, selection=gaps_only, warehouse=warehouse)
     assert first.result.success
     inputs(data_dir, pl_uas_readiness=10)

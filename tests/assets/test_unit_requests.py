@@ -17,7 +17,8 @@ CYBER = "DS.CYBER.RRT"
 def upstream_of(*names: str) -> AssetSelection:
     """The assets named and all they are built from, with int_ladder_bounds, which the
     checks of gap_lines read."""
-    return AssetSelection.assets(*names, "int_ladder_bounds").upstream()
+    return (AssetSelection.assets(*names, "int_ladder_bounds").upstream()
+            .required_multi_asset_neighbors())
 
 
 SELECTION = upstream_of("gap_unit_requests")

@@ -249,7 +249,7 @@ def _write_paragraphs(report: ReportBook, ws, block: Paragraphs, row: int, width
     span = sum(widths[1:]) or widths[0]
     for label, text in block.rows:
         # Prose averages narrower than the digit the column width is counted in.
-        _height(ws, row, _lines(text, span * 1.35))
+        _height(ws, row, _lines(text, span * 1.2))
         cells = [report.cell(ws, label, role="label"), report.cell(ws, text, "wrap")]
         cells += [report.cell(ws, None, "wrap") for _ in range(len(widths) - 2)]
         ws.append(cells)
