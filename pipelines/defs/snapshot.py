@@ -25,6 +25,8 @@ BUILT_LAST = (
     "offer_coordination",
     "offer_surplus",
     "offer_whom_to_ask",
+    "stg_option_budgets",
+    "stg_option_links",
 )
 
 
