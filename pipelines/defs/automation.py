@@ -41,7 +41,12 @@ from dagster import (
     sensor,
 )
 
-from pipelines.defs.ingest.assets import inventory_submissions, offer_submissions, scenario_files
+from pipelines.defs.ingest.assets import (
+    inventory_submissions,
+    offer_submissions,
+    option_files,
+    scenario_files,
+)
 from pipelines.defs.resources import CdpSettings
 from pipelines.lib import file_versions
 
@@ -58,6 +63,7 @@ READERS = {
     "inbox/offers": offer_submissions,
     "scenarios": scenario_files,
     "scenarios/concurrency": scenario_files,
+    "options": option_files,
 }
 TRIGGER_TAG = "cdp/trigger"
 
@@ -84,7 +90,8 @@ nightly_refresh = ScheduleDefinition(
     job=refresh_all,
     minimum_interval_seconds=30,
     default_status=DefaultSensorStatus.RUNNING,
-    description="A new, changed or removed file in inbox/inventory, inbox/offers or scenarios/ "
+    description="A new, changed or removed file in inbox/inventory, inbox/offers, scenarios/ "
+    "or options/ "
     "(told by its content hash) refreshes the assets that read it and all that depend on them.",
 )
 def input_files(context: SensorEvaluationContext, cdp: CdpSettings):

@@ -128,6 +128,29 @@ def test_a_scenario_refreshes_scenarios_and_offers_downstream(watched):
     assert not INVENTORY_READERS & selected
 
 
+def test_an_options_file_refreshes_the_options_and_what_depends_on_them(watched):
+    data_dir, cursor = watched
+    folder = data_dir.root / "options"
+    folder.mkdir()
+    (folder / "cdp.yaml").write_text("budget_meur: 100\noptions: []\n", encoding="utf-8")
+    (request,), cursor = _tick(data_dir, cursor)
+    assert request.tags["cdp/changed"] == "options/cdp.yaml"
+    assert "options/cdp.yaml" in cursor
+    selected = _selected(request)
+    assert {"stg_options", "stg_option_links", "stg_option_budgets", "ingest_rejects",
+            "ingest_files"} <= selected
+    assert not INVENTORY_READERS & selected
+    # Not the other inputs' readers (the gaps follow, as they read ingest_files).
+    assert not {"stg_member_states", "stg_scenarios", "stg_offers"} & selected
+
+    (folder / "cdp.yaml").write_text("budget_meur: 200\noptions: []\n", encoding="utf-8")
+    (request,), cursor = _tick(data_dir, cursor)
+    assert "stg_options" in _selected(request)
+    (folder / "cdp.yaml").unlink()
+    (request,), _ = _tick(data_dir, cursor)
+    assert "stg_options" in _selected(request)
+
+
 def test_a_file_the_pipeline_would_not_read_is_ignored(watched):
     data_dir, cursor = watched
     (data_dir.root / "inbox" / "inventory" / ".~lock.FI.csv#").write_text("office lock file")
