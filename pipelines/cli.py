@@ -1,7 +1,7 @@
 """`cdp-gap`: the command line of planners and national points of contact.
 
 cdp-gap validate FILE...      check submissions against the pipeline's own rules
-cdp-gap template FILE.xlsx    write an Excel template with drop-downs and rules
+cdp-gap template FILE         an Excel template (inventory, offers) or options.yaml
 cdp-gap refresh               materialise every asset (what `make run` does)
 cdp-gap report                where the latest workbook, web report and snapshot are
 """
@@ -48,7 +48,7 @@ def validate(args: argparse.Namespace) -> int:
         if kind is None:
             print(
                 f"{path}: cannot tell whether this is an inventory, offers, scenario, "
-                "concurrency case or participation file; say which with --kind"
+                "concurrency case, participation or options file; say which with --kind"
             )
             problems.append((str(path), "", "", "", "", "kind of file unknown (use --kind)"))
             continue
@@ -80,6 +80,12 @@ def validate(args: argparse.Namespace) -> int:
 def _counted(result) -> str:
     if result.kind in ("scenario", "case"):
         return "accepted" if result.rows_accepted else "rejected whole"
+    if result.kind == "options":
+        whole = next((r for r in result.rejects if r.row_number is None), None)
+        if whole is not None:
+            return f"rejected whole: {whole.reason}"
+        rejected = result.rows_read - result.rows_accepted
+        return f"{_plural(result.rows_read, 'option')}, {result.rows_accepted} accepted, {rejected} rejected"
     whole = next((r for r in result.rejects if r.row_number is None), None)
     if whole is not None:
         return f"the file cannot be used: {whole.reason}"
@@ -113,12 +119,16 @@ def template(args: argparse.Namespace) -> int:
     from pipelines.lib import file_check, templates
 
     path: Path = args.file
-    kind = args.kind or next((k for k in templates.KINDS if k in path.stem.lower()), None)
+    kind = args.kind or next(
+        (k for k in (*templates.KINDS, templates.OPTIONS) if k in path.stem.lower()), None
+    )
     if kind is None:
         return _usage_error(
             f"cannot tell which template {path.name} should be; name it "
-            "inventory.xlsx or offers.xlsx, or give --kind"
+            "inventory.xlsx, offers.xlsx or options.yaml, or give --kind"
         )
+    if kind == templates.OPTIONS:
+        return _options_template(args, path)
     if path.suffix.lower() != ".xlsx":
         return _usage_error(f"a template is an Excel workbook: name it {path.stem}.xlsx")
     if path.exists() and not args.force:
@@ -140,6 +150,27 @@ def template(args: argparse.Namespace) -> int:
     print(f"Wrote {path}: fill in the sheet '{kind}', then check it with: cdp-gap validate {path}")
     if kind == "offers" and not lists.scenarios:
         print(f"Note: no scenarios in {data_dir / 'scenarios'}, so the scenario_id list is empty.")
+    return EXIT_OK
+
+
+def _options_template(args: argparse.Namespace, path: Path) -> int:
+    from pipelines.lib import file_check, templates
+
+    if path.suffix.lower() not in (".yaml", ".yml"):
+        return _usage_error(f"an options file is YAML: name it {path.stem}.yaml")
+    if path.exists() and not args.force:
+        return _usage_error(f"{path} exists; give --force to replace it")
+    data_dir = args.data_dir or Settings.from_env().data_dir
+    try:
+        reference = file_check.load_reference(data_dir)
+    except file_check.NoReferenceData as error:
+        return _usage_error(f"{error}; point --data-dir (or CDP_DATA_DIR) at the data folder")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    templates.write_options_template(path, reference.member_states, reference.capabilities)
+    print(
+        f"Wrote {path}: put your options in it, check it with: cdp-gap validate {path}, "
+        f"then copy it to {data_dir / 'options'}/"
+    )
     return EXIT_OK
 
 
@@ -307,19 +338,22 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = commands.add_parser(
         "validate",
-        help="check national submissions, scenario or participation files before sending them",
+        help="check national submissions, scenario, participation or options files",
         **described("""
             Check input files against exactly the rules the pipeline applies, and list every
             problem (file, sheet, row, column, value, reason). Exits 1 if there is any.
 
             The kind of each file is told by its folder (inventory/, offers/, scenarios/,
-            concurrency/), else by its name (participation*.csv: the participation
-            estimates of reference/), its sheet, columns or YAML keys; --kind forces it.
-            Member states and capability codes come from DIR/reference/, and the scenarios
-            an offer or a concurrency case may name from DIR/scenarios/.
+            concurrency/, options/), else by its name (participation*.csv: the
+            participation estimates of reference/), its sheet, columns or YAML keys; --kind
+            forces it. Member states and capability codes come from DIR/reference/, the
+            scenarios an offer or a concurrency case may name from DIR/scenarios/, and an
+            options file is checked together with the files of DIR/options/ (ids unique
+            across them; excludes and requires may name their options).
 
             examples:  cdp-gap validate inventory_FI_2026.xlsx
                        cdp-gap validate participation.csv
+                       cdp-gap validate --kind options my_options.yaml
         """),
     )
     p.add_argument("files", nargs="+", type=Path, metavar="FILE", help="CSV, XLSX or YAML files")
@@ -329,25 +363,30 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = commands.add_parser(
         "template",
-        help="write an Excel template for an inventory or offers submission",
+        help="write an Excel template (inventory, offers) or a commented options.yaml",
         **described("""
             Write an Excel workbook to fill in: an instructions sheet, the data sheet the
             pipeline reads (named inventory or offers) with the contract's columns, and
             Excel data validation on every column (drop-down lists of member states,
             capability codes and scenarios; whole-number, range and date rules).
+            For options.yaml: a commented example options file (methodology §11) that
+            validates as it is, to edit and copy to DIR/options/.
 
             examples:  cdp-gap template inventory.xlsx
                        cdp-gap template offers.xlsx
+                       cdp-gap template options.yaml
         """),
     )
     p.add_argument(
         "file",
         type=Path,
-        metavar="FILE.xlsx",
-        help="where to write it; the name says which (inventory or offers)",
+        metavar="FILE",
+        help="where to write it; the name says which (inventory.xlsx, offers.xlsx, options.yaml)",
     )
     p.add_argument(
-        "--kind", choices=("inventory", "offers"), help="which template, whatever the name"
+        "--kind",
+        choices=("inventory", "offers", "options"),
+        help="which template, whatever the name",
     )
     p.add_argument("--data-dir", **data_dir)
     p.add_argument("--force", action="store_true", help="replace FILE if it exists")

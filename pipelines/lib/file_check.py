@@ -15,13 +15,14 @@ from pipelines.lib import loading, validation
 from pipelines.lib.inputs import UnreadableFile, read_table, read_text_file
 from pipelines.lib.safe_yaml import YamlError, load_yaml_with_lines
 
-KINDS = ("inventory", "offers", "scenario", "case", "participation")
+KINDS = ("inventory", "offers", "scenario", "case", "participation", "options")
 # The folders of the data contract, by their last part.
 FOLDER_KINDS = {
     "inventory": "inventory",
     "offers": "offers",
     "scenarios": "scenario",
     "concurrency": "case",
+    "options": "options",
 }
 YAML_SUFFIXES = (".yaml", ".yml")
 # Table kinds, by the sheet the pipeline reads; participation is a reference file.
@@ -97,6 +98,8 @@ def _yaml_kind(path: Path) -> str | None:
         return "scenario"
     if isinstance(document, dict) and "scenarios" in document:
         return "case"
+    if isinstance(document, dict) and "options" in document:
+        return "options"
     return None
 
 
@@ -142,6 +145,8 @@ def check_file(path: Path, kind: str, reference: Reference) -> FileCheck:
     if kind == "participation":
         report = validation.validate_participation(path, source, states)
         return FileCheck(path, kind, report.rows_read, len(report.rows), report.rejects)
+    if kind == "options":
+        return _check_options(path, source, reference)
     raise ValueError(f"unknown kind of file {kind!r}; one of {', '.join(KINDS)}")
 
 
@@ -158,3 +163,35 @@ def _check_scenario(path: Path, source: str, reference: Reference) -> FileCheck:
         reject for r in after if r is not mine and r.scenario is None for reject in r.rejects
     ]
     return FileCheck(path, "scenario", 1, int(mine.scenario is not None), mine.rejects + dropped)
+
+
+def _check_options(path: Path, source: str, reference: Reference) -> FileCheck:
+    """An options file checked together with the other files of `options/` (ids are
+    unique across them, and `excludes` and `requires` may name their options), as if it
+    were there; besides its own problems, it lists what it would newly break in the
+    others."""
+    states, capabilities = reference.member_states, reference.capabilities
+    folder = reference.data_dir / loading.OPTIONS_FOLDER
+    if not source.startswith(f"{loading.OPTIONS_FOLDER}/"):
+        # Judged as it would be once copied into options/ (file-name order decides which
+        # of two options with one id is used), replacing a file of the same name there.
+        source = loading.relative_name(folder / path.name, reference.data_dir)
+    # resolve_options adds to the reports it is given, so each resolution reads afresh.
+    before = set(validation.resolve_options(_others(reference, source)).rejects)
+    mine = validation.validate_option_file(path, source, states, capabilities)
+    together = validation.resolve_options([*_others(reference, source), mine])
+    caused = [r for f in together.files if f.source_file != source for r in f.rejects
+              if r not in before]
+    own = sorted(mine.rejects, key=lambda r: (r.row_number is not None, r.row_number or 0))
+    return FileCheck(path, "options", mine.rows_read, len(mine.accepted), own + caused)
+
+
+def _others(reference: Reference, skip: str) -> list[validation.OptionFileReport]:
+    data_dir = reference.data_dir
+    return [
+        validation.validate_option_file(
+            p, loading.relative_name(p, data_dir), reference.member_states, reference.capabilities
+        )
+        for p in loading.yaml_files(data_dir / loading.OPTIONS_FOLDER)
+        if loading.relative_name(p, data_dir) != skip
+    ]

@@ -32,6 +32,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from pipelines.lib import validation
 
 KINDS = ("inventory", "offers")
+OPTIONS = "options"  # not a workbook: a commented YAML file (write_options_template)
 LISTS_SHEET = "lists"
 CAPABILITIES_SHEET = "capabilities"
 LAST_ROW = 1_048_576  # the whole column below the header, as far as Excel goes
@@ -365,3 +366,58 @@ def _validation(column: Column, cells: str) -> DataValidation:
     )
     check.add(cells)
     return check
+
+
+OPTIONS_TEMPLATE = """\
+# Options: candidate ways to close capability gaps (methodology §11; the data contract,
+# section "Options"). Edit, check with `cdp-gap validate FILE`, then copy into the
+# data folder's options/ (one or more files; option ids are unique across them).
+# This example validates as it is; every value in it is an invented placeholder.
+id: MY-OPTIONS-CATALOGUE         # optional: a name for this catalogue (capitals, digits, -)
+budget_meur: 300                 # required, > 0: the budget in million euro the choice is made for
+budgets_meur: [0, 100, 200, 300, 500]   # optional: budgets of the cost/shortfall frontier, each >= 0
+options:                         # at least one
+  - id: NEW-{cap_id}-{state}         # 3-48 capitals, digits, hyphens; unique across all files
+    title: Four more units of {cap_name} for {state_name}
+    capability: {cap}            # a code of reference/capabilities.csv
+    member_state: {state}                 # the member state that would hold it
+    quantity: 4                      # > 0: units added to the inventory if chosen
+    readiness_days: 10               # whole number of days, 0..365: notice to move
+    availability: 0.9                # optional, 0..1 (default 1): share actually available
+    deployable_abroad: true          # optional (default true); false = national caveat
+    nato_committed: 0                # optional, 0..1 (default 0): share also committed to NATO
+    available_from: {first}               # optional: first year in service
+    available_until: {last}              # optional: last year in service, >= available_from
+    cost_meur: 120                   # >= 0: cost in million euro
+    excludes: [NEW-{cap_id}-{state}-LEASE]   # optional: options that cannot be chosen with it
+    requires: []                     # optional: options that must be chosen with it
+  - id: NEW-{cap_id}-{state}-LEASE
+    title: Lease two units of {cap_name} for {state_name} instead
+    capability: {cap}
+    member_state: {state}
+    quantity: 2
+    readiness_days: 30
+    cost_meur: 45
+"""
+
+
+def write_options_template(
+    path: Path, member_states: dict[str, str], capabilities: dict[str, str]
+) -> None:
+    """A commented example options file, using codes of the given reference data so that
+    it validates against it (a planner replaces the placeholders)."""
+    state = "PL" if "PL" in member_states else sorted(member_states)[0]
+    cap = "BS.SURV.UAS" if "BS.SURV.UAS" in capabilities else sorted(capabilities)[0]
+    cap_id = cap.split(".")[-1][:20]
+    text = OPTIONS_TEMPLATE.format(
+        cap=cap, cap_id=cap_id, cap_name=_plain(capabilities[cap]), state=state,
+        state_name=_plain(member_states[state]), first=2028, last=2045,
+    )
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def _plain(name: str) -> str:
+    """A reference name safe as plain YAML text after 'title: ... of'."""
+    return " ".join(str(name).replace(":", " -").replace("#", "").split())

@@ -271,3 +271,100 @@ def test_a_participation_file_is_told_by_name_or_columns_and_checked(capsys, dat
     odd.write_text("member_state,role,probability\nDE,all,0.7\n")
     code, out = run(capsys, "validate", odd, "--kind", "participation", "--data-dir", data.root)
     assert code == 1 and "role must be border_security, domestic_support or * (both roles)" in out
+
+
+OPTIONS_YAML = """\
+budget_meur: 200
+budgets_meur: [0, 100, 200]
+options:
+  - id: OPT-A
+    title: Four UAS for Poland
+    capability: BS.SURV.UAS
+    member_state: PL
+    quantity: 4
+    readiness_days: 10
+    cost_meur: 120
+    excludes: [OPT-B]
+  - id: OPT-B
+    title: Two UAS for Poland
+    capability: bs.surv.uas
+    member_state: PL
+    quantity: 0
+    readiness_days: 10
+    cost_meur: 60
+  - id: OPT-C
+    title: Needs B
+    capability: DS.CYBER.RRT
+    member_state: EE
+    quantity: 1
+    readiness_days: 2
+    cost_meur: 10
+    requires: [OPT-B]
+"""
+
+
+def test_options_files_are_told_by_folder_or_keys_and_checked(capsys, data, tmp_path):
+    loose = tmp_path / "my_catalogue.yaml"
+    loose.write_text(OPTIONS_YAML, encoding="utf-8")
+    code, out = run(capsys, "validate", loose, "--data-dir", data.root)
+    assert code == 1
+    assert "options, 3 options, 1 accepted, 2 rejected" in out
+    assert "quantity must be a number greater than 0, got '0'" in out
+    assert "requires OPT-B, which is rejected" in out
+
+    (data.root / "options").mkdir()
+    good = data.root / "options" / "cdp.yaml"
+    good.write_text(OPTIONS_YAML.replace("quantity: 0", "quantity: 2"), encoding="utf-8")
+    code, out = run(capsys, "validate", good, "--data-dir", data.root)
+    assert code == 0, out
+    assert "options, 3 options, 3 accepted, 0 rejected" in out
+
+    odd = tmp_path / "odd.txt"
+    odd.write_text("budget_meur: 0\noptions: []\n", encoding="utf-8")
+    code, out = run(capsys, "validate", odd, "--kind", "options", "--data-dir", data.root)
+    assert code == 1 and "rejected whole" in out and "budget_meur" in out
+
+
+def test_an_options_file_is_checked_against_the_others_of_the_folder(capsys, data, tmp_path):
+    (data.root / "options").mkdir()
+    (data.root / "options" / "cdp.yaml").write_text(
+        OPTIONS_YAML.replace("quantity: 0", "quantity: 2"), encoding="utf-8")
+    mine = tmp_path / "more_options.yaml"
+    mine.write_text(
+        "budget_meur: 100\noptions:\n"
+        "  - {id: OPT-A, title: Again, capability: BS.SURV.UAS, member_state: PL, quantity: 1,"
+        " readiness_days: 1, cost_meur: 1}\n"
+        "  - {id: OPT-D, title: D, capability: BS.SURV.UAS, member_state: PL, quantity: 1,"
+        " readiness_days: 1, cost_meur: 1, requires: [OPT-C]}\n", encoding="utf-8")
+    code, out = run(capsys, "validate", mine, "--data-dir", data.root)
+    assert code == 1
+    assert "options, 2 options, 1 accepted, 1 rejected" in out
+    assert "option id 'OPT-A' is already used by" in out
+
+
+def test_template_writes_an_options_file_that_validates(capsys, data, tmp_path):
+    path = tmp_path / "options.yaml"
+    code, out = run(capsys, "template", path, "--data-dir", data.root)
+    assert code == 0, out
+    text = path.read_text(encoding="utf-8")
+    assert text.startswith("# Options:") and "budgets_meur:" in text and "excludes:" in text
+    code, out = run(capsys, "validate", path, "--data-dir", data.root)
+    assert code == 0, out
+    assert "options, 2 options, 2 accepted, 0 rejected" in out
+
+    code, out = run(capsys, "template", path, "--data-dir", data.root)
+    assert code == 2 and "--force" in out
+    code, out = run(capsys, "template", tmp_path / "options.xlsx", "--data-dir", data.root)
+    assert code == 2 and "options.yaml" in out
+    forced = tmp_path / "catalogue.yml"
+    code, out = run(capsys, "template", forced, "--kind", "options", "--data-dir", data.root)
+    assert code == 0 and forced.exists()
+
+
+def test_the_options_template_validates_against_the_bundled_data(capsys, tmp_path):
+    from tests.support import REPO
+
+    path = tmp_path / "options.yaml"
+    assert run(capsys, "template", path, "--data-dir", REPO / "data")[0] == 0
+    code, out = run(capsys, "validate", path, "--data-dir", REPO / "data")
+    assert code == 0, out
