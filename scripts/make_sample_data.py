@@ -28,7 +28,9 @@ What it writes (paths relative to the repository root):
   ``data/inbox/README.md`` (bad rows, a superseded older submission,
   a submission split over two files, header/encoding variants);
 - ``data/inbox/offers/`` - offers made after Finland invokes Art. 42.7;
-- ``data/scenarios/*.yaml`` and ``data/scenarios/concurrency/*.yaml``.
+- ``data/scenarios/*.yaml`` and ``data/scenarios/concurrency/*.yaml``;
+- ``data/options/cdp_options_2026.yaml`` (+ ``README.md``) - an illustrative catalogue
+  of options to close the gaps (methodology §11): invented options and costs.
 
 Usage::
 
@@ -1420,6 +1422,249 @@ gaps are computed from them, in [the methodology](../../docs/methodology.md).
 
 
 # --------------------------------------------------------------------------
+# Options (methodology §11): an illustrative catalogue, written out as it stands
+# --------------------------------------------------------------------------
+
+OPTIONS_FILE = "cdp_options_2026.yaml"
+OPTIONS_YAML = """\
+# ILLUSTRATIVE options catalogue for the bundled sample (methodology §11).
+#
+# Every option, cost and date below is INVENTED for demonstration and testing: these
+# are NOT real procurement plans, offers or prices of any member state or of the EU.
+# Costs are rough orders of magnitude in million euro (acquisition plus a few years of
+# running costs), chosen so that a budget of a few hundred million euro has to choose.
+# The options aim at the shortfalls of the bundled scenarios (counter-UAS for Finland,
+# border guard teams for Lithuania, infrastructure protection for Cyprus, France and
+# Austria, cyber teams, electronic warfare, air defence for Romania, ...).
+# Written by scripts/make_sample_data.py; the format is the data contract's, section
+# "Options" (docs/data-contract.md).
+id: CDP-OPTIONS-2026
+budget_meur: 300
+budgets_meur: [0, 50, 100, 200, 300, 400, 600, 800, 1200]
+options:
+  # --- Finland: counter-UAS, cyber, electronic warfare, maritime patrol ----------
+  - id: OPT-CUAS-FI
+    title: Six counter-UAS systems for the Finnish Defence Forces
+    capability: BS.CUAS
+    member_state: FI
+    quantity: 6
+    readiness_days: 2
+    cost_meur: 90
+    excludes: [OPT-CUAS-FI-LEASE]
+  - id: OPT-CUAS-FI-LEASE
+    title: Lease three counter-UAS systems for Finland (cheaper, fewer, later)
+    capability: BS.CUAS
+    member_state: FI
+    quantity: 3
+    readiness_days: 5
+    availability: 0.8
+    available_from: 2027
+    available_until: 2030
+    cost_meur: 30
+  - id: OPT-CUAS-SE
+    title: Four Swedish counter-UAS systems held for Nordic assistance
+    capability: BS.CUAS
+    member_state: SE
+    quantity: 4
+    readiness_days: 5
+    cost_meur: 70
+  - id: OPT-CUAS-TRAIN
+    title: Joint counter-UAS training centre (makes the Swedish systems deployable fast)
+    capability: BS.CUAS
+    member_state: FI
+    quantity: 1
+    readiness_days: 2
+    cost_meur: 25
+    requires: [OPT-CUAS-SE]
+  - id: OPT-CYBER-RRT-FI
+    title: Three more Finnish cyber rapid-response teams
+    capability: DS.CYBER.RRT
+    member_state: FI
+    quantity: 3
+    readiness_days: 1
+    cost_meur: 24
+  - id: OPT-CYBER-RRT-EE
+    title: Two Estonian cyber rapid-response teams on 48-hour notice
+    capability: DS.CYBER.RRT
+    member_state: EE
+    quantity: 2
+    readiness_days: 2
+    cost_meur: 14
+  - id: OPT-CYBER-OT-FI
+    title: Two industrial-control-system (OT) security teams for Finland
+    capability: DS.CYBER.OT
+    member_state: FI
+    quantity: 2
+    readiness_days: 3
+    cost_meur: 18
+    requires: [OPT-CYBER-RRT-FI]
+  - id: OPT-CYBER-OT-NL
+    title: Dutch OT security team for EU assistance
+    capability: DS.CYBER.OT
+    member_state: NL
+    quantity: 1
+    readiness_days: 5
+    cost_meur: 10
+  - id: OPT-EW-FI
+    title: Four Finnish electronic warfare teams
+    capability: BS.EW
+    member_state: FI
+    quantity: 4
+    readiness_days: 7
+    available_from: 2027
+    cost_meur: 80
+  - id: OPT-EW-PL
+    title: Three Polish electronic warfare teams
+    capability: BS.EW
+    member_state: PL
+    quantity: 3
+    readiness_days: 10
+    nato_committed: 0.5
+    cost_meur: 60
+  - id: OPT-MPA-FI
+    title: Two maritime patrol aircraft for Finland
+    capability: BS.MPA
+    member_state: FI
+    quantity: 2
+    readiness_days: 3
+    available_from: 2029
+    cost_meur: 260
+  # --- Lithuania and Poland: land border ------------------------------------------
+  - id: OPT-BG-TEAM-LT
+    title: Four more Lithuanian border guard mobile teams
+    capability: BS.BG.TEAM
+    member_state: LT
+    quantity: 4
+    readiness_days: 1
+    cost_meur: 12
+  - id: OPT-BG-TEAM-LT-PLUS
+    title: Four further Lithuanian teams (needs the first four's training pipeline)
+    capability: BS.BG.TEAM
+    member_state: LT
+    quantity: 4
+    readiness_days: 2
+    cost_meur: 15
+    requires: [OPT-BG-TEAM-LT]
+  - id: OPT-K9-LT
+    title: Three detection dog teams for Lithuania
+    capability: BS.K9
+    member_state: LT
+    quantity: 3
+    readiness_days: 5
+    cost_meur: 3
+  - id: OPT-SURV-LAND-PL
+    title: Six mobile land-border surveillance teams for Poland
+    capability: BS.SURV.LAND
+    member_state: PL
+    quantity: 6
+    readiness_days: 3
+    cost_meur: 48
+  # --- Romania: air defence against drones ---------------------------------------
+  - id: OPT-SHORAD-RO
+    title: Four short-range air defence batteries for Romania
+    capability: DS.SHORAD
+    member_state: RO
+    quantity: 4
+    readiness_days: 7
+    available_from: 2028
+    cost_meur: 320
+    excludes: [OPT-SHORAD-RO-SMALL]
+  - id: OPT-SHORAD-RO-SMALL
+    title: Two short-range air defence batteries for Romania
+    capability: DS.SHORAD
+    member_state: RO
+    quantity: 2
+    readiness_days: 7
+    available_from: 2027
+    cost_meur: 170
+  - id: OPT-RADAR-RO
+    title: Three deployable air surveillance radars for Romania
+    capability: BS.RADAR.AIR
+    member_state: RO
+    quantity: 3
+    readiness_days: 10
+    cost_meur: 75
+  # --- Infrastructure protection and security at home -----------------------------
+  - id: OPT-CIP-GUARD-CY
+    title: Six Cypriot critical-infrastructure protection companies (national guard)
+    capability: DS.CIP.GUARD
+    member_state: CY
+    quantity: 6
+    readiness_days: 3
+    deployable_abroad: false
+    cost_meur: 36
+  - id: OPT-CIP-GUARD-AT
+    title: Four Austrian militia companies for infrastructure protection
+    capability: DS.CIP.GUARD
+    member_state: AT
+    quantity: 4
+    readiness_days: 5
+    deployable_abroad: false
+    cost_meur: 28
+  - id: OPT-CIP-GUARD-FR
+    title: Four French territorial reserve companies for infrastructure protection
+    capability: DS.CIP.GUARD
+    member_state: FR
+    quantity: 4
+    readiness_days: 7
+    cost_meur: 32
+  - id: OPT-PATROL-FR
+    title: Four more French urban security patrol companies on 48-hour notice
+    capability: DS.INF.PATROL
+    member_state: FR
+    quantity: 4
+    readiness_days: 2
+    cost_meur: 40
+  - id: OPT-K9-FR
+    title: Five French detection dog teams
+    capability: BS.K9
+    member_state: FR
+    quantity: 5
+    readiness_days: 5
+    cost_meur: 5
+  - id: OPT-WATER-GR
+    title: Three water purification units for Greece
+    capability: DS.WATER.PUR
+    member_state: GR
+    quantity: 3
+    readiness_days: 10
+    cost_meur: 9
+  - id: OPT-SEABED-IE
+    title: Two seabed surveillance and ROV teams for Ireland
+    capability: BS.SEABED.ROV
+    member_state: IE
+    quantity: 2
+    readiness_days: 5
+    deployable_abroad: false
+    cost_meur: 55
+  - id: OPT-CBRN-FR
+    title: One more French CBRN defence company
+    capability: DS.CBRN.DEF
+    member_state: FR
+    quantity: 1
+    readiness_days: 7
+    cost_meur: 22
+"""
+
+OPTIONS_README = """\
+# Options - ILLUSTRATIVE
+
+Candidate ways to close the gaps of the bundled scenarios (`*.yaml`; methodology
+§11). `cdp_options_2026.yaml` is an **invented** catalogue of 26 options: the
+options, their quantities, dates and costs in million euro are NOT real procurement
+plans, offers or prices of any member state or of the EU. They aim at the bundled
+shortfalls (counter-UAS, cyber and OT security teams and electronic warfare for
+Finland, border guard teams for Lithuania, infrastructure protection for Cyprus,
+France and Austria, air defence for Romania, ...), with `excludes` (a purchase or a
+lease, a large or a small battery order) and `requires` (a second tranche after the
+first), costing about 1,550 M€ in all against a budget of 300 M€, and a
+`budgets_meur` list for the frontier. Written by `scripts/make_sample_data.py`. The
+file format and its rules are in
+[the data contract](../../docs/data-contract.md#options--optionsyaml).
+"""
+
+
+# --------------------------------------------------------------------------
 # Main
 # --------------------------------------------------------------------------
 
@@ -1477,6 +1722,10 @@ def main(argv=None) -> None:
         (cc_dir / c["file"]).write_text(concurrency_yaml(c), encoding="utf-8")
     (sc_dir / "README.md").write_text(SCENARIOS_README, encoding="utf-8")
     write_offers(off_dir)
+    opt_dir = data / "options"
+    clean(opt_dir, ["*.yaml"])
+    (opt_dir / OPTIONS_FILE).write_text(OPTIONS_YAML, encoding="utf-8")
+    (opt_dir / "README.md").write_text(OPTIONS_README, encoding="utf-8")
 
     n_rows = sum(len(v) for v in inv.values())
     print(f"capabilities: {len(CAPABILITIES)}; inventory rows (2026 submissions): {n_rows}; "
