@@ -1660,7 +1660,7 @@ lease, a large or a small battery order) and `requires` (a second tranche after 
 first), costing about 1,550 M€ in all against a budget of 300 M€, and a
 `budgets_meur` list for the frontier. Written by `scripts/make_sample_data.py`. The
 file format and its rules are in
-[the data contract](../../docs/data-contract.md#options--optionsyaml).
+[the data contract](../../docs/data-contract.md#options--optionsyaml-11).
 """
 
 
