@@ -21,7 +21,9 @@ import pytest
 pytestmark = pytest.mark.slow
 
 # Enough to write the warehouse in every run, small enough to run in seconds.
-WRITERS = ["stg_member_states", "stg_capabilities", "stg_inventory", "ingest_superseded"]
+# reference_data builds all three reference tables at once: a selection takes all or none.
+WRITERS = ["stg_member_states", "stg_capabilities", "stg_participation", "stg_inventory",
+           "ingest_superseded"]
 RUN_TIMEOUT_S = 240
 
 
