@@ -23,10 +23,11 @@ BUILT_LAST = (
     "mc_lines",
     "mc_roles",
     "offer_coordination",
+    "option_choice",
+    "option_effects",
+    "option_frontier",
     "offer_surplus",
     "offer_whom_to_ask",
-    "stg_option_budgets",
-    "stg_option_links",
 )
 
 
