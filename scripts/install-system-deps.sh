@@ -15,4 +15,4 @@ if [ ${#need[@]} -gt 0 ]; then
 fi
 chromium --version
 soffice --version
-pdftotext -v 2>&1 | head -1
+pdftotext -v 2>&1 | sed -n 1p  # sed reads it all: head would close the pipe (SIGPIPE under pipefail)

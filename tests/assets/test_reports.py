@@ -27,7 +27,8 @@ MARKING = "UNCLASSIFIED – TEST & CO"
 BASE_YEAR, HORIZON = 2026, 3
 SHEETS = ["Cover", "Summary", "Changes", "Scorecard", "Shortfalls", "Confidence", "Build-up",
           "Build-up by line",
-          "Trajectory", "Concurrency", "Priorities", "Burden sharing", "Contributions", "Offers",
+          "Trajectory", "Concurrency", "Priorities", "Options", "Burden sharing", "Contributions",
+          "Offers",
           "Data issues", "Method"]
 UAS, INF, CYBER, MED = "BS.SURV.UAS", "BS.INF.LIGHT", "DS.CYBER.RRT", "DS.MED.ROLE2"
 CYBER_NAME = "=cmd|' /C calc'!A0 cyber team\x07 <script>alert(1)</script>"
@@ -399,7 +400,7 @@ def test_the_same_warehouse_gives_the_same_workbook(reported):
 def test_the_html_report_fetches_nothing_from_the_web(reported):
     charts = sorted((reported.latest / publish.CHARTS).glob("*.html"))
     pages = [reported.latest / publish.INDEX, *charts]
-    assert len(pages) == 11
+    assert len(pages) == 13
     external = re.compile(r"^\s*(https?:|//|ftp:)", re.IGNORECASE)
     for page in pages:
         text = page.read_text(encoding="utf-8")
@@ -430,7 +431,7 @@ def test_index_html_reads_from_top_to_bottom(reported):
     assert lines[-1].startswith("Most help")
     assert {"Priorities", "Data issues", "Method"} <= set(headings)
     assert tree.xpath(f"//a[@href='{publish.WORKBOOK}']")
-    assert len(tree.xpath("//div[contains(@class, 'plotly-graph-div')]")) == 10
+    assert len(tree.xpath("//div[contains(@class, 'plotly-graph-div')]")) == 12
 
 
 def test_charts_come_as_png_copies_when_a_browser_is_present(reported):
@@ -441,7 +442,7 @@ def test_charts_come_as_png_copies_when_a_browser_is_present(reported):
         assert metadata["png_copies"].value.startswith("not made: no Chromium")
         assert "preview" not in metadata
     else:
-        assert len(pngs) == 10
+        assert len(pngs) == 12
         assert all(p.read_bytes().startswith(b"\x89PNG") for p in pngs)
         assert "data:image/png;base64," in metadata["preview"].value
 

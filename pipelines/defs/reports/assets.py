@@ -32,6 +32,7 @@ READS = [
     "stg_member_states", "stg_concurrency_cases",
     "offer_lines", "offer_allocation", "offer_whom_to_ask", "offer_surplus", "offer_coordination",
     "gap_buildup", "gap_unit_requests", "gap_changes", "mc_lines", "mc_capabilities", "mc_roles",
+    "option_choice", "option_frontier", "option_effects", "stg_options", "stg_option_budgets",
 ]
 PNG_WIDTH = 1200
 PREVIEW = "top_shortfalls"  # the chart shown small in the Dagster UI

@@ -7,7 +7,8 @@ import pandas as pd
 
 from pipelines.lib.publish import RunInfo
 from pipelines.lib.reports import (
-    buildup, burden_sharing, concurrency, confidence, offers, scorecard, shortfalls, trajectory,
+    buildup, burden_sharing, concurrency, confidence, offers, options, scorecard, shortfalls,
+    trajectory,
 )
 from pipelines.lib.reports.figures import Chart
 
@@ -48,6 +49,16 @@ def build_charts(frames: dict[str, pd.DataFrame], run: RunInfo) -> list[Chart]:
               f"The {trajectory.TOP_TRAJECTORIES} scenario–capability pairs with the largest "
               f"shortfall in any year from {run.base_year} to {run.last_year}.",
               trajectory.trajectory_figure(years)),
+        Chart("options_frontier", "What the money buys: the efficient frontier",
+              "For each budget, the weighted shortfall left by the best choice of options "
+              "(likelihood × weight × shortfall over every scenario, year and line), the "
+              "essential shortfall left (dashed, right axis) and how many options it takes "
+              "(labels). Hover a point for the options; the workbook's Options sheet lists them.",
+              options.frontier_figure(frames["option_frontier"])),
+        Chart("options_effect", "What the choice closes, capability by capability",
+              "Shortfall in the base year over all scenarios, before and after the options "
+              "chosen at the options file's budget.",
+              options.before_after_figure(frames["option_effects"])),
         Chart("burden_sharing", "Burden sharing: contribution share against GDP share",
               "Among the states other than the invoking one, in the base year. A state above its "
               "GDP share carries more than its weight. Choose the scenario in the menu.",

@@ -17,7 +17,7 @@ def report_frames(con, params: dict) -> dict[str, pd.DataFrame]:
         "burden_sharing", "contributions", "data_issues",
         "offer_lines", "offer_accepted", "offer_whom_to_ask", "offer_surplus",
         "offer_coordination", "buildup", "buildup_lines", "gap_changes", "confidence",
-        "confidence_status",
+        "confidence_status", "options", "option_effects", "option_frontier",
     ]
     frames = {name: query_df(con, f"report_{name}", params) for name in names}
     frames["headline"] = query_df(con, "select_headline", params).merge(

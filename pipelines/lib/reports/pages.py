@@ -213,6 +213,14 @@ def index_page(frames: dict[str, pd.DataFrame], charts: list[Chart], run: RunInf
             Col("largest_shortfall_change", "Largest change", "qty"),
             Col("cause", "Input change"),
         ], limit=30, empty="Nothing changed since the previous refresh, or this is the first."),
+        plot("options_frontier"),
+        plot("options_effect"),
+        "<h3>The options chosen at the options file's budget</h3>",
+        html_table(frames["options"], [
+            Col("option_id", "Option"), Col("title", "What"),
+            Col("capability_code", "Capability"), Col("member_state", "Held by"),
+            Col("quantity", "Quantity", "qty"), Col("cost_meur", "Cost (M€)", "qty"),
+        ], empty="No options file, or no option is worth its cost within the budget."),
         f"<h2 id=\"data-issues\">Data issues</h2>\n<p class=\"intro\">{len(issues)} input rows "
         "are not used in the figures: rejected values and files, and rows superseded by a newer "
         "submission.</p>",
