@@ -15,6 +15,7 @@ import time
 import duckdb
 
 from pipelines.defs.confidence import assets as confidence
+from pipelines.defs.options import assets as option_assets
 from pipelines.defs.gaps.assets import BUILDUP_SCHEMA, CASE_COVER_SCHEMA, DRAW_SCHEMA
 from pipelines.defs.gaps.units import UNIT_REQUEST_SCHEMA
 from pipelines.lib import allocation, concurrency, whole_units
@@ -99,6 +100,19 @@ def build_confidence(
     function its asset calls; seconds taken. Not one of STEPS: those are the `gaps` group."""
     started = time.perf_counter()
     confidence.build(con, {"base_year": base_year, "horizon_years": horizon_years}, draws, seed)
+    return time.perf_counter() - started
+
+
+def build_options(con: duckdb.DuckDBPyConnection, base_year: int, horizon_years: int) -> float:
+    """The `options` group (methodology §11): int_option_supply by its SQL file, then
+    option_choice, option_frontier and option_effects for every budget of
+    stg_option_budgets by the function the option asset calls (every frontier point
+    solved); seconds taken. Needs the staged tables and the gaps group's int_years and
+    int_supply_bands. Not one of STEPS: those are the `gaps` group."""
+    params = {"base_year": base_year, "horizon_years": horizon_years}
+    started = time.perf_counter()
+    run_sql(con, "int_option_supply", params)
+    option_assets.build(con, params)
     return time.perf_counter() - started
 
 

@@ -16,7 +16,11 @@ run, never an absolute time held against a number:
 5. scaling of the gap engine from 10⁶ to 10⁷ inventory rows (linear is 10);
 6. the Monte Carlo of methodology §10 (the `confidence` group, 1,000 draws) against one
    deterministic pass of the gaps group, in one process, on the bundled data (as the
-   refresh staged it) and on the 10⁶ set (with seeded illustrative participation).
+   refresh staged it) and on the 10⁶ set (with seeded illustrative participation);
+7. the option selection of methodology §11 (the `options` group: int_option_supply and
+   every frontier point) against one deterministic pass of the gaps group, in one
+   process, on the bundled data and catalogue and on the 10⁶ set with a seeded catalogue
+   of 100 options on its shortfalls.
 
 Engine, peer and refresh each run in a fresh process, so that the peak resident memory
 of its process tree is its own. Generated data sets and warehouses are kept in
@@ -47,7 +51,7 @@ import pandas as pd
 from openpyxl.cell import WriteOnlyCell
 
 from benchmarks import peer_pandas
-from benchmarks.engine import build_confidence, build_gaps
+from benchmarks.engine import build_confidence, build_gaps, build_options
 from benchmarks.generate import Shape, generate, stage
 from pipelines.lib.settings import REPO_ROOT
 from pipelines.lib.warehouse import write_frame
@@ -93,6 +97,8 @@ TARGETS = {  # key: (comparison, target)
     "mc_over_engine_bundled": ("<=", 10),
     "mc_over_engine_1e6": ("<=", 20),
     "mc_peak_rss_mb_1e6": ("<=", 2048),
+    "options_over_engine_bundled": ("<=", 5),
+    "options_over_engine_1e6": ("<=", 20),
 }
 MARKING = "UNCLASSIFIED – BENCHMARK DATA"
 
@@ -115,12 +121,17 @@ class Plan:
     # on the bundled data (when `bundled`) and on these generated sets of engine_rows.
     mc_rows: tuple[int, ...] = ()
     mc_draws: int = 1000
+    # The option selection (methodology §11) against one deterministic pass of the gaps
+    # group: on the bundled data (when `bundled`) and on these generated sets of
+    # engine_rows, each with a seeded catalogue of `options_catalogue` options.
+    options_rows: tuple[int, ...] = ()
+    options_catalogue: int = 100
 
 
 PLANS = {
     "full": Plan(
         (10**5, 10**6, 10**7), (10**5, 10**6), (10**6,), (10**4, 10**5, 10**6), 10**5, repeats=2,
-        mc_rows=(10**6,),
+        mc_rows=(10**6,), options_rows=(10**6,),
     ),
     "quick": Plan(
         (10**4, 10**5, 10**6),
@@ -222,7 +233,8 @@ def worker(job_file: Path) -> None:
     job = json.loads(job_file.read_text())
     kind = job.pop("kind")
     try:
-        result = {"engine": engine_worker, "peer": peer_worker, "mc": mc_worker}[kind](**job)
+        result = {"engine": engine_worker, "peer": peer_worker, "mc": mc_worker,
+                  "options": options_worker}[kind](**job)
     # Recorded, not raised: one failed measurement must not end the run.
     except Exception as error:  # noqa: BLE001
         notes = "".join(f" ({note})" for note in getattr(error, "__notes__", []))
@@ -485,6 +497,140 @@ def mc_section(plan: Plan, work: Path, refreshed: dict) -> dict:
     return out
 
 
+# --- 7: the option selection against the deterministic engine ------------------------------
+
+OPTION_SCHEMA = {
+    "option_id": "VARCHAR", "title": "VARCHAR", "capability_code": "VARCHAR",
+    "member_state": "VARCHAR", "quantity": "DOUBLE", "readiness_days": "INTEGER",
+    "availability": "DOUBLE", "deployable_abroad": "BOOLEAN", "nato_committed": "DOUBLE",
+    "available_from": "INTEGER", "available_until": "INTEGER", "cost_meur": "DOUBLE",
+    "source_file": "VARCHAR", "row_number": "INTEGER",
+}
+OPTION_BUDGETS = (0, 500, 1000, 2000, 4000, 8000)  # M€; the choice at 1000
+
+
+def synthetic_options(con: duckdb.DuckDBPyConnection, n: int, base_year: int,
+                      horizon_years: int, seed: int = 0) -> None:
+    """A generated set has no options file: write stg_options, stg_option_links and
+    stg_option_budgets for a seeded catalogue of `n` options on the set's shortfalls (as
+    the gap engine left them in gap_lines). Each option is aimed at a (scenario,
+    capability) drawn by its shortfall: the invoking state's (7 in 10) or another state's,
+    deployable abroad (9 in 10), a quantity around the largest yearly shortfall there,
+    readiness 0–90 days, in service from a year of the first half of the horizon (a third
+    retire before its end), 10–250 M€. Every tenth option excludes the one before it and
+    every tenth but one requires an earlier option (no cycle); budgets OPTION_BUDGETS."""
+    short = con.execute("""
+        SELECT g.scenario_id, g.capability_code, s.invoking_state,
+               max(g.shortfall) AS peak, sum(g.shortfall) AS total
+        FROM (SELECT scenario_id, year, capability_code, sum(shortfall) AS shortfall
+              FROM gap_lines GROUP BY ALL) AS g
+        JOIN stg_scenarios AS s USING (scenario_id)
+        WHERE g.shortfall > 0
+        GROUP BY ALL ORDER BY g.scenario_id, g.capability_code""").df()
+    states = [s for (s,) in con.execute(
+        "SELECT code FROM stg_member_states ORDER BY code").fetchall()]
+    rng = np.random.default_rng(seed)
+    if short.empty:  # nothing short (a tiny set): aim at the lines, all alike
+        short = con.execute("""
+            SELECT DISTINCT r.scenario_id, r.capability_code, s.invoking_state,
+                   1.0 AS peak, 1.0 AS total
+            FROM stg_requirements AS r JOIN stg_scenarios AS s USING (scenario_id)
+            ORDER BY ALL""").df()
+    picks = rng.choice(len(short), size=n, p=(short.total / short.total.sum()).to_numpy())
+    rows = []
+    for i, pick in enumerate(picks):
+        target = short.iloc[pick]
+        own = rng.random() < 0.7
+        start = base_year + int(rng.integers(0, horizon_years // 2 + 1))
+        rows.append({
+            "option_id": f"OPT-{i:03d}", "title": f"generated option {i}",
+            "capability_code": target.capability_code,
+            "member_state": target.invoking_state if own else str(rng.choice(states)),
+            "quantity": float(max(1, round(target.peak * rng.uniform(0.3, 1.2)))),
+            "readiness_days": int(rng.choice((0, 10, 30, 60, 90))),
+            "availability": float(rng.choice((1.0, 0.9, 0.8))),
+            "deployable_abroad": bool(rng.random() < 0.9),
+            "nato_committed": float(rng.choice((0.0, 0.0, 0.2))),
+            "available_from": start,
+            "available_until": (start + int(rng.integers(3, max(4, horizon_years)))
+                                if rng.random() < 1 / 3 else None),
+            "cost_meur": float(round(rng.uniform(10, 250), 1)),
+            "source_file": "options/generated.yaml", "row_number": 1 + 14 * i,
+        })
+    links = []
+    for i in range(10, n, 10):
+        links.append((f"OPT-{i:03d}", "excludes", f"OPT-{i - 1:03d}"))
+        links.append((f"OPT-{i + 1:03d}", "requires", f"OPT-{int(rng.integers(0, i)):03d}"))
+    links = [link for link in links if int(link[0][4:]) < n]
+    write_frame(con, "stg_options", pd.DataFrame(rows, columns=list(OPTION_SCHEMA)),
+                OPTION_SCHEMA)
+    write_frame(con, "stg_option_links",
+                pd.DataFrame(links, columns=["option_id", "kind", "other_id"]),
+                {"option_id": "VARCHAR", "kind": "VARCHAR", "other_id": "VARCHAR"})
+    write_frame(con, "stg_option_budgets",
+                pd.DataFrame({"budget_meur": [float(b) for b in OPTION_BUDGETS],
+                              "is_choice": [b == 1000 for b in OPTION_BUDGETS]}),
+                {"budget_meur": "DOUBLE", "is_choice": "BOOLEAN"})
+
+
+def options_worker(db: str, repeats: int, memory_limit: str, base_year: int,
+                   horizon_years: int, catalogue: int | None, seed: int) -> dict:
+    """The gaps group (benchmarks/engine.py) and the option selection alternately,
+    `repeats` times, on one connection; first a seeded catalogue of `catalogue` options
+    when the set has none."""
+    with connect(Path(db), memory_limit) as con:
+        if catalogue:
+            synthetic_options(con, catalogue, base_year, horizon_years, seed)
+        engine, chosen = [], []
+        for _ in range(repeats):
+            engine.append(sum(build_gaps(con, base_year, horizon_years).values()))
+            chosen.append(build_options(con, base_year, horizon_years))
+        sizes = {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+                 for t in ("stg_inventory", "stg_options", "stg_option_budgets",
+                           "int_option_supply", "option_choice", "option_effects")}
+        frontier = con.execute("SELECT * FROM option_frontier ORDER BY budget_meur").df()
+    return {"engine_s": engine, "options_s": chosen, "rows": sizes,
+            "solves": int(frontier.solves.sum()), "max_mip_gap": float(frontier.mip_gap.max()),
+            "frontier": frontier[["budget_meur", "weighted_shortfall", "cost_meur",
+                                  "options"]].to_dict("records")}
+
+
+def options_section(plan: Plan, work: Path, refreshed: dict) -> dict:
+    """The option selection ÷ one deterministic pass of the gaps group, same process, same
+    data: the bundled data and catalogue as the refresh staged them, and the generated
+    sets of `options_rows` with a seeded catalogue."""
+    todo = []
+    if plan.bundled:
+        source = work / "refresh_bundled" / "warehouse.duckdb"
+        if "error" in refreshed.get("bundled", {}) or not source.exists():
+            todo.append(("bundled", None, None))
+        else:
+            shutil.copy(source, work / "options_bundled.duckdb")
+            todo.append(("bundled", work / "options_bundled.duckdb", None))
+    for rows in plan.options_rows:
+        todo.append((label(rows), work / f"set_{label(rows)}.duckdb", plan.options_catalogue))
+    out = {}
+    for name, db, catalogue in todo:
+        if db is None or not db.exists():
+            out[name] = {"error": "not run: no staged warehouse for this data set"}
+            continue
+        log(f"option selection vs gaps group on the {name} data set")
+        result, peak = in_subprocess(
+            "options", work, db=str(db), repeats=plan.repeats, memory_limit=plan.memory_limit,
+            base_year=plan.shape.base_year,
+            horizon_years=plan.shape.horizon_years,
+            catalogue=catalogue, seed=42,
+        )
+        entry = out[name] = {"catalogue": catalogue or "bundled", "peak_rss_mb": peak}
+        if "error" in result:
+            entry["error"] = result["error"]
+            continue
+        entry.update({k: result[k] for k in ("rows", "solves", "max_mip_gap", "frontier")})
+        entry.update({"engine_s": min(result["engine_s"]), "options_s": min(result["options_s"])})
+        entry["options_over_engine"] = entry["options_s"] / entry["engine_s"]
+    return out
+
+
 # --- 3: refresh end to end -----------------------------------------------------------------
 
 
@@ -733,6 +879,7 @@ def run(plan: Plan, work: Path = DATA) -> dict:
         "workbook": workbook_section(plan, work),
     }
     results["mc"] = mc_section(plan, work, results["refresh"])
+    results["options"] = options_section(plan, work, results["refresh"])
     summary = headline(results)
     return {
         **summary,
@@ -771,6 +918,8 @@ def headline(r: dict) -> dict:
         "mc_over_engine_bundled": get("mc", "bundled", "mc_over_engine"),
         "mc_over_engine_1e6": get("mc", "1e6", "mc_over_engine"),
         "mc_peak_rss_mb_1e6": get("mc", "1e6", "peak_rss_mb"),
+        "options_over_engine_bundled": get("options", "bundled", "options_over_engine"),
+        "options_over_engine_1e6": get("options", "1e6", "options_over_engine"),
     }
 
 
@@ -891,6 +1040,21 @@ def table(r: dict) -> str:
             size,
             f"{m['peak_rss_mb']:,.0f} MB",
             key=f"mc_peak_rss_mb_{size}" if f"mc_peak_rss_mb_{size}" in r["targets"] else None,
+        )
+    for size, o in r.get("options", {}).items():
+        if "error" in o:
+            add("option selection vs one deterministic pass of the gaps group", size,
+                f"failed: {o['error']}")
+            continue
+        add(
+            f"option selection (catalogue: {o['catalogue']} options; int_option_supply and "
+            f"{len(o['frontier'])} frontier points, {o['solves']} MILP solves) "
+            "vs one deterministic pass of the gaps group",
+            size,
+            f"{o['options_s']:,.2f} s",
+            f"{o['engine_s']:,.2f} s",
+            f"{o['options_over_engine']:,.2f}×",
+            f"options_over_engine_{size}" if f"options_over_engine_{size}" in r["targets"] else None,
         )
     for size, w in r["workbook"].items():
         project, bare, ratio = w["project_rows_per_s"], w["bare_rows_per_s"], w["project_vs_bare"]

@@ -65,6 +65,31 @@ def test_the_engine_steps_timed_against_the_peer_are_those_its_tables_need():
     assert sorted(run.PEER_STEPS) == sorted(needed)
 
 
+def test_the_option_benchmark_builds_exactly_the_options_group():
+    from pipelines.definitions import defs
+
+    graph = defs.resolve_asset_graph()
+    group = {k.to_user_string() for k in graph.get_all_asset_keys()
+             if graph.get(k).group_name == "options"}
+    assert group == {"int_option_supply", "option_choice", "option_frontier", "option_effects"}
+
+
+def test_a_generated_catalogue_aims_at_the_shortfalls_and_is_solved(tmp_path):
+    shape = Shape(rows=800, scenarios=3, lines=(4, 6), cases=1, capabilities=8, horizon_years=2)
+    with duckdb.connect(str(tmp_path / "w.duckdb")) as con:
+        stage(con, generate(tmp_path / "set", shape))
+        engine.build_gaps(con, shape.base_year, shape.horizon_years)
+        run.synthetic_options(con, 15, shape.base_year, shape.horizon_years, seed=1)
+        assert engine.build_options(con, shape.base_year, shape.horizon_years) > 0
+        options = con.execute("SELECT * FROM stg_options").df()
+        frontier = con.execute("SELECT * FROM option_frontier ORDER BY budget_meur").df()
+        links = con.execute("SELECT count(*) FROM stg_option_links").fetchone()[0]
+    assert len(options) == 15 and options.option_id.is_unique and links == 2
+    assert list(frontier.budget_meur) == [float(b) for b in run.OPTION_BUDGETS]
+    assert frontier.weighted_shortfall.is_monotonic_decreasing
+    assert (frontier.cost_meur <= frontier.budget_meur + 1e-9).all()
+
+
 def test_the_same_shape_gives_the_same_files(tmp_path):
     shape = Shape(rows=500, scenarios=2, lines=(3, 4), cases=1, capabilities=6, horizon_years=1)
     one, two = generate(tmp_path / "one", shape), generate(tmp_path / "two", shape)
@@ -139,6 +164,8 @@ def test_the_benchmark_runs_end_to_end_at_a_tiny_size(tmp_path):
         bundled=False,
         mc_rows=(TINY.rows,),
         mc_draws=50,
+        options_rows=(TINY.rows,),
+        options_catalogue=12,
     )
     results = run.run(plan, tmp_path)
     size = run.label(TINY.rows)
@@ -156,6 +183,10 @@ def test_the_benchmark_runs_end_to_end_at_a_tiny_size(tmp_path):
     monte_carlo = results["mc"][size]
     assert monte_carlo["mc_s"] > 0 and monte_carlo["engine_s"] > 0, monte_carlo
     assert monte_carlo["rows"]["mc_lines"] > 0 and monte_carlo["peak_rss_mb"] > 0
+    chosen = results["options"][size]
+    assert chosen["options_s"] > 0 and chosen["engine_s"] > 0, chosen
+    assert chosen["rows"]["stg_options"] == 12 and chosen["max_mip_gap"] <= 1e-6
+    assert len(chosen["frontier"]) == len(run.OPTION_BUDGETS)
     assert run.table(results).count("\n") >= 5
     json.dumps(results)
 

@@ -76,6 +76,39 @@ def _empty(schema: dict) -> pd.DataFrame:
     return pd.DataFrame({column: [] for column in schema})
 
 
+def build(con, params: dict) -> tuple[pd.DataFrame, options.Choice | None]:
+    """Choose for every budget of stg_option_budgets and write option_choice,
+    option_frontier and option_effects (the choice at the file's budget) from
+    int_option_supply and the staged tables; the frontier and that choice (None when
+    there is no option or no budget). What the asset runs, and what the benchmarks time."""
+    budgets = con.execute(
+        "SELECT budget_meur, is_choice FROM stg_option_budgets ORDER BY budget_meur").df()
+    problem = problem_from(con, params)
+    if problem is None or budgets.empty:
+        choice_rows, frontier, effects = (_empty(CHOICE_SCHEMA), _empty(FRONTIER_SCHEMA),
+                                          _empty(EFFECTS_SCHEMA))
+        chosen = None
+    else:
+        choices = {b: problem.choose(b) for b in budgets.budget_meur}
+        choice_rows = pd.concat([problem.choice_table(c) for c in choices.values()],
+                                ignore_index=True)
+        frontier = pd.DataFrame([{
+            "budget_meur": b, "weighted_shortfall": c.weighted_shortfall,
+            "cost_meur": c.cost_meur, "options": c.options,
+            "option_ids": ";".join(c.option_ids),
+            "essential_shortfall": c.essential_shortfall,
+            "weighted_shortfall_none": c.weighted_shortfall_none,
+            "mip_gap": c.mip_gap, "solves": c.solves,
+        } for b, c in choices.items()])
+        budget = float(budgets[budgets.is_choice].budget_meur.iloc[0])
+        chosen = choices[budget]
+        effects = problem.effects(chosen.option_ids)
+    write_frame(con, "option_choice", choice_rows, CHOICE_SCHEMA)
+    write_frame(con, "option_frontier", frontier, FRONTIER_SCHEMA)
+    write_frame(con, "option_effects", effects, EFFECTS_SCHEMA)
+    return frontier, chosen
+
+
 @multi_asset(
     specs=[
         _spec("option_choice", "Per budget and option: `selected` and `cost_meur` — the "
@@ -94,31 +127,7 @@ def option_selection(duckdb: DuckDBResource, cdp: CdpSettings):
     """The choice of options for every budget, the frontier, and what the choice at the
     file's budget closes (methodology §11; lib/options.py)."""
     with duckdb.get_connection() as con:
-        budgets = con.execute(
-            "SELECT budget_meur, is_choice FROM stg_option_budgets ORDER BY budget_meur").df()
-        problem = problem_from(con, cdp.sql_params)
-        if problem is None or budgets.empty:
-            choice_rows, frontier, effects = (_empty(CHOICE_SCHEMA), _empty(FRONTIER_SCHEMA),
-                                              _empty(EFFECTS_SCHEMA))
-            chosen = None
-        else:
-            choices = {b: problem.choose(b) for b in budgets.budget_meur}
-            choice_rows = pd.concat([problem.choice_table(c) for c in choices.values()],
-                                    ignore_index=True)
-            frontier = pd.DataFrame([{
-                "budget_meur": b, "weighted_shortfall": c.weighted_shortfall,
-                "cost_meur": c.cost_meur, "options": c.options,
-                "option_ids": ";".join(c.option_ids),
-                "essential_shortfall": c.essential_shortfall,
-                "weighted_shortfall_none": c.weighted_shortfall_none,
-                "mip_gap": c.mip_gap, "solves": c.solves,
-            } for b, c in choices.items()])
-            budget = float(budgets[budgets.is_choice].budget_meur.iloc[0])
-            chosen = choices[budget]
-            effects = problem.effects(chosen.option_ids)
-        write_frame(con, "option_choice", choice_rows, CHOICE_SCHEMA)
-        write_frame(con, "option_frontier", frontier, FRONTIER_SCHEMA)
-        write_frame(con, "option_effects", effects, EFFECTS_SCHEMA)
+        frontier, chosen = build(con, cdp.sql_params)
         solved = {} if chosen is None else {
             "budget_meur": chosen.budget_meur,
             "chosen": ", ".join(chosen.option_ids) or "none",
