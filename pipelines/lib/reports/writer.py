@@ -266,7 +266,8 @@ def _write_table(report: ReportBook, ws, table: Table, header_row: int, widths) 
     header_lines = max(_lines(c.header, widths[i] * 0.85) for i, c in enumerate(columns))
     _height(ws, header_row, header_lines)
     ws.append([report.cell(ws, c.header, c.fmt, role="header") for c in columns])
-    wrapped = [(i, widths[i] * 1.1) for i, c in enumerate(columns) if c.fmt == "wrap"]
+    # A little under the width: a row too short lets its text run into the next row.
+    wrapped = [(i, widths[i] * 0.95) for i, c in enumerate(columns) if c.fmt == "wrap"]
     row = header_row
     if table.frame.empty:
         ws.append([report.cell(ws, table.empty, role="note")])
