@@ -16,6 +16,7 @@ import pandas as pd
 from dagster import AssetSpec, MaterializeResult, MetadataValue, multi_asset
 from dagster_duckdb import DuckDBResource
 
+from pipelines.defs.ingest.assets import participation_problems
 from pipelines.defs.resources import CdpSettings
 from pipelines.defs.sql_assets import OWNERS, sql_check, sql_description, table_metadata
 from pipelines.lib import monte_carlo
@@ -120,12 +121,7 @@ def build(con, params: dict, draws: int, seed: int) -> monte_carlo.Result:
 def withheld_because(con, params: dict) -> list[str]:
     """Why the figures are withheld: each rejected row of reference/participation.csv (a
     missing estimate would count as certain); empty when the Monte Carlo may run."""
-    rejected = query_df(con, "check_participation_complete", params)
-    return [
-        f"{r.source_file}" + ("" if pd.isna(r.row_number) else f" row {int(r.row_number)}")
-        + f": {r.reason}"
-        for r in rejected.itertuples()
-    ]
+    return participation_problems(query_df(con, "check_participation_complete", params))
 
 
 def write_empty(con, params: dict) -> None:

@@ -86,6 +86,16 @@ def reference_data(duckdb: DuckDBResource, cdp: CdpSettings):
         )
 
 
+def participation_problems(rejected: pd.DataFrame) -> list[str]:
+    """Each rejected row of `check_participation_complete` as 'file row N: reason' (no row
+    when the whole file was refused): the check and the Monte Carlo say it alike."""
+    return [
+        f"{r.source_file}" + ("" if pd.isna(r.row_number) else f" row {int(r.row_number)}")
+        + f": {r.reason}"
+        for r in rejected.itertuples()
+    ]
+
+
 @asset_check(
     asset=AssetKey("stg_participation"),
     name="participation_complete",
@@ -100,11 +110,7 @@ def participation_complete(duckdb: DuckDBResource, cdp: CdpSettings) -> AssetChe
     `reference/participation.csv` was rejected (a missing estimate would count as certain)."""
     with duckdb.get_connection() as con:
         rejected = query_df(con, "check_participation_complete", cdp.sql_params)
-    lines = [
-        f"{r.source_file}" + ("" if pd.isna(r.row_number) else f" row {int(r.row_number)}")
-        + f": {r.reason}"
-        for r in rejected.itertuples()
-    ]
+    lines = participation_problems(rejected)
     description = (
         "Every row of reference/participation.csv was accepted (or there is no such file)."
         if rejected.empty
