@@ -51,6 +51,12 @@ is usually the answer and each question is asked once; the answer does not rest 
 The id questions ask for all ids before the next id of the last set found at once
 ("at least one of them"), so one "no" rules them all out.
 
+Most often the set of the first solve is the only set in the band that costs no more
+than it; one question ("the least W of the other sets that cost no more than this one",
+a no-good row over z) shows it, and stages 2–4 are not asked: each would only prove a
+"no" as dear as the first solve (at 10⁶ inventory rows and 100 options this cuts a
+frontier point from ~25 s to ~10 s).
+
 An option that costs nothing and changes nothing is left out by stage 3 (unless an
 option of the set requires it).
 
@@ -563,58 +569,75 @@ class OptionProblem:
         def in_band(found):
             return found is not None and found[1] <= band
 
-        # 2. least cost among the ties on W: is there a tie cheaper by more than tol_C?
-        while cost_of(current) > self.cost_tol:
-            row = (sparse.csr_matrix(cost_vec), -np.inf, cost_of(current) - self.cost_tol)
-            found = least_w([row], zlb, zub, "least cost")
-            if not in_band(found):
-                break
-            current = found[0]
-        c_star = cost_of(current)
-        cost_row = (sparse.csr_matrix(cost_vec), -np.inf, c_star + self.cost_tol)
-        stages["cost_star"] = c_star
-        stages["seconds_to_cost"] = time.perf_counter() - t0
+        # 0. Usually no other set in the band costs as little: the least-W set is then
+        # the answer of stages 2-4 without asking them. One question ("the least W of
+        # the sets other than this one that cost no more") settles it.
+        other = np.zeros((1, nvar))
+        other[0, :n] = np.where(current, -1.0, 1.0)
+        found = least_w(
+            [(sparse.csr_matrix(cost_vec), -np.inf, cost_of(current) + self.cost_tol),
+             (sparse.csr_matrix(other), 1.0 - float(current.sum()), np.inf)],
+            zlb, zub, "another set as good for no more",
+        )
+        stages["alone"] = not in_band(found)
 
-        # 3. fewest options among those
-        while current.sum() > 0:
-            row = (sparse.csr_matrix(ones_vec), -np.inf, float(current.sum()) - 1.0)
-            found = least_w([cost_row, row], zlb, zub, "fewest options")
-            if not in_band(found):
-                break
-            current = found[0]
-        k = int(current.sum())
-        count_row = (sparse.csr_matrix(ones_vec), -np.inf, float(k))
-        stages["count_star"] = k
-        witness = current
+        def break_ties(current):
+            """Stages 2-4 of §11 from a set in the band; the set they choose."""
+            # 2. least cost among the ties on W: is there a tie cheaper by more than tol_C?
+            while cost_of(current) > self.cost_tol:
+                row = (sparse.csr_matrix(cost_vec), -np.inf, cost_of(current) - self.cost_tol)
+                found = least_w([row], zlb, zub, "least cost")
+                if not in_band(found):
+                    break
+                current = found[0]
+            c_star = cost_of(current)
+            cost_row = (sparse.csr_matrix(cost_vec), -np.inf, c_star + self.cost_tol)
+            stages["cost_star"] = c_star
+            stages["seconds_to_cost"] = time.perf_counter() - t0
 
-        # 4. the smallest sorted list of ids. For sets of one size, the sorted list is
-        # smaller exactly when the smallest id of the symmetric difference is in it, so
-        # ids are decided in ascending order, each put in when some set of stages 1-3
-        # holds it together with the decisions so far. The witness (the last such set
-        # found) settles its own ids without a solve; the ids before its next one are
-        # asked together ("at least one of them"): one answer rules them all out.
-        lo4, hi4 = zlb.copy(), zub.copy()
-        while True:
-            undecided = (lo4 == 0.0) & (hi4 == 1.0)
-            if int(lo4.sum()) == k:
-                hi4[undecided] = 0.0
-                break
-            nxt = int(np.flatnonzero(witness & undecided)[0])
-            before = np.flatnonzero(undecided[:nxt])
-            if len(before) == 0:
-                lo4[nxt] = 1.0
-                continue
-            some = np.zeros((1, nvar))
-            some[0, before] = 1.0
-            found = least_w(
-                [cost_row, count_row, (sparse.csr_matrix(some), 1.0, np.inf)], lo4, hi4,
-                f"smallest ids (any of {[self.ids[b] for b in before]})",
-            )
-            if in_band(found):
-                witness = found[0]
-            else:
-                hi4[before] = 0.0
-                lo4[nxt] = 1.0
+            # 3. fewest options among those
+            while current.sum() > 0:
+                row = (sparse.csr_matrix(ones_vec), -np.inf, float(current.sum()) - 1.0)
+                found = least_w([cost_row, row], zlb, zub, "fewest options")
+                if not in_band(found):
+                    break
+                current = found[0]
+            k = int(current.sum())
+            count_row = (sparse.csr_matrix(ones_vec), -np.inf, float(k))
+            stages["count_star"] = k
+            witness = current
+
+            # 4. the smallest sorted list of ids. For sets of one size, the sorted list is
+            # smaller exactly when the smallest id of the symmetric difference is in it, so
+            # ids are decided in ascending order, each put in when some set of stages 1-3
+            # holds it together with the decisions so far. The witness (the last such set
+            # found) settles its own ids without a solve; the ids before its next one are
+            # asked together ("at least one of them"): one answer rules them all out.
+            lo4, hi4 = zlb.copy(), zub.copy()
+            while True:
+                undecided = (lo4 == 0.0) & (hi4 == 1.0)
+                if int(lo4.sum()) == k:
+                    hi4[undecided] = 0.0
+                    break
+                nxt = int(np.flatnonzero(witness & undecided)[0])
+                before = np.flatnonzero(undecided[:nxt])
+                if len(before) == 0:
+                    lo4[nxt] = 1.0
+                    continue
+                some = np.zeros((1, nvar))
+                some[0, before] = 1.0
+                found = least_w(
+                    [cost_row, count_row, (sparse.csr_matrix(some), 1.0, np.inf)], lo4, hi4,
+                    f"smallest ids (any of {[self.ids[b] for b in before]})",
+                )
+                if in_band(found):
+                    witness = found[0]
+                else:
+                    hi4[before] = 0.0
+                    lo4[nxt] = 1.0
+            return witness
+
+        witness = current if stages["alone"] else break_ties(current)
         stages["seconds_to_ids"] = time.perf_counter() - t0
         chosen = tuple(self._ids_of(witness))
 

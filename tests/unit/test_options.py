@@ -140,6 +140,7 @@ def random_problem(rng: random.Random):
 def test_milp_agrees_with_brute_force_on_random_problems():
     rng = random.Random(20260611)
     seen_ties = [0, 0, 0]
+    alone = {True: 0, False: 0}
     for _case in range(200):
         lines, bands, osup, costs, budget, excludes, requires = random_problem(rng)
         expected, w_expected, ties = oracle(lines, bands, osup, costs, budget, excludes, requires)
@@ -151,8 +152,11 @@ def test_milp_agrees_with_brute_force_on_random_problems():
         assert choice.milp_objective == pytest.approx(choice.weighted_shortfall,
                                                       rel=1e-6, abs=1e-9)
         seen_ties = [a + b for a, b in zip(seen_ties, ties)]
-    # The random problems do exercise each tie-break.
+        alone[choice.stages["alone"]] += 1
+    # The random problems do exercise each tie-break, and both ways to the answer: the
+    # least-W set alone in the band at its cost, and the tie-breaks of stages 2-4.
     assert all(t >= 5 for t in seen_ties), seen_ties
+    assert min(alone.values()) >= 20, alone
 
 
 # --- hand cases -----------------------------------------------------------------------------
