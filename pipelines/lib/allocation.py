@@ -42,6 +42,15 @@ import pandas as pd
 
 CRITICALITIES = ("essential", "important", "desirable")
 CRITICALITY_RANK = {c: k for k, c in enumerate(CRITICALITIES)}
+# int_line_draws (and int_offer_draws): what each line draws from each readiness band.
+DRAW_SCHEMA = {
+    "scenario_id": "VARCHAR",
+    "year": "INTEGER",
+    "capability_code": "VARCHAR",
+    "line_id": "VARCHAR",
+    "readiness_days": "INTEGER",
+    "drawn": "DOUBLE",
+}
 GROUP = ["scenario_id", "year", "capability_code"]
 
 # (line_id, criticality, max_readiness_days, required)

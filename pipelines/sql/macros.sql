@@ -11,3 +11,8 @@ CREATE OR REPLACE TEMP MACRO criticality_rank(c) AS
 -- last year is open or ≥ y (methodology §1).
 CREATE OR REPLACE TEMP MACRO in_force(first_year, last_year, y) AS
     (first_year IS NULL OR first_year <= y) AND (last_year IS NULL OR last_year >= y);
+-- A lever's change acts on a row when the row matches every filter it names
+-- (methodology §12); a NULL filter names none.
+CREATE OR REPLACE TEMP MACRO lever_matches(states, capabilities, state, capability) AS
+    (states IS NULL OR list_contains(states, state))
+    AND (capabilities IS NULL OR list_contains(capabilities, capability));

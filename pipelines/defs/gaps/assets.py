@@ -20,14 +20,7 @@ from pipelines.lib.warehouse import markdown_table, query_df, run_sql, write_fra
 
 GROUP = "gaps"
 
-DRAW_SCHEMA = {
-    "scenario_id": "VARCHAR",
-    "year": "INTEGER",
-    "capability_code": "VARCHAR",
-    "line_id": "VARCHAR",
-    "readiness_days": "INTEGER",
-    "drawn": "DOUBLE",
-}
+DRAW_SCHEMA = allocation.DRAW_SCHEMA
 BUILDUP_SCHEMA = {
     "scenario_id": "VARCHAR",
     "year": "INTEGER",
