@@ -51,7 +51,7 @@ import pandas as pd
 from openpyxl.cell import WriteOnlyCell
 
 from benchmarks import peer_pandas
-from benchmarks.engine import build_confidence, build_gaps, build_options
+from benchmarks.engine import build_confidence, build_gaps, build_options, build_whatif
 from benchmarks.generate import Shape, generate, stage
 from pipelines.lib.settings import REPO_ROOT
 from pipelines.lib.warehouse import write_frame
@@ -99,6 +99,7 @@ TARGETS = {  # key: (comparison, target)
     "mc_peak_rss_mb_1e6": ("<=", 2048),
     "options_over_engine_bundled": ("<=", 5),
     "options_over_engine_1e6": ("<=", 20),
+    "whatif_over_engine_bundled": ("<=", 3),
 }
 MARKING = "UNCLASSIFIED – BENCHMARK DATA"
 
@@ -234,7 +235,7 @@ def worker(job_file: Path) -> None:
     kind = job.pop("kind")
     try:
         result = {"engine": engine_worker, "peer": peer_worker, "mc": mc_worker,
-                  "options": options_worker}[kind](**job)
+                  "options": options_worker, "whatif": whatif_worker}[kind](**job)
     # Recorded, not raised: one failed measurement must not end the run.
     except Exception as error:  # noqa: BLE001
         notes = "".join(f" ({note})" for note in getattr(error, "__notes__", []))
@@ -631,6 +632,50 @@ def options_section(plan: Plan, work: Path, refreshed: dict) -> dict:
     return out
 
 
+# --- 8: the what-if variants against the deterministic engine ------------------------------
+
+
+def whatif_worker(db: str, repeats: int, memory_limit: str, base_year: int,
+                  horizon_years: int) -> dict:
+    """The gaps group (benchmarks/engine.py) and the what-if group alternately, `repeats`
+    times, on one connection."""
+    with connect(Path(db), memory_limit) as con:
+        engine, variants = [], []
+        for _ in range(repeats):
+            engine.append(sum(build_gaps(con, base_year, horizon_years).values()))
+            variants.append(build_whatif(con, base_year, horizon_years))
+        levers = con.execute("SELECT count(*) FROM stg_levers").fetchone()[0]
+        recomputed = con.execute("SELECT count(*) FROM int_whatif_figures").fetchone()[0]
+        rows = con.execute("SELECT count(*) FROM whatif_capabilities").fetchone()[0]
+    return {"engine_s": engine, "whatif_s": variants, "levers": levers,
+            "rows_recomputed": recomputed, "rows": rows}
+
+
+def whatif_section(plan: Plan, work: Path, refreshed: dict) -> dict:
+    """The what-if variants of the bundled lever files ÷ one deterministic pass of the gaps
+    group, same process, same data (the bundled warehouse as the refresh left it)."""
+    if not plan.bundled:
+        return {}
+    source = work / "refresh_bundled" / "warehouse.duckdb"
+    if "error" in refreshed.get("bundled", {}) or not source.exists():
+        return {"bundled": {"error": "not run: no staged warehouse for the bundled data"}}
+    db = work / "whatif_bundled.duckdb"
+    shutil.copy(source, db)
+    log("what-if variants vs gaps group on the bundled data")
+    result, peak = in_subprocess(
+        "whatif", work, db=str(db), repeats=max(plan.repeats, 3),
+        memory_limit=plan.memory_limit, base_year=plan.shape.base_year,
+        horizon_years=plan.shape.horizon_years,
+    )
+    entry = {"peak_rss_mb": peak}
+    if "error" in result:
+        return {"bundled": {**entry, "error": result["error"]}}
+    entry.update({k: result[k] for k in ("levers", "rows_recomputed", "rows")})
+    entry.update({"engine_s": min(result["engine_s"]), "whatif_s": min(result["whatif_s"])})
+    entry["whatif_over_engine"] = entry["whatif_s"] / entry["engine_s"]
+    return {"bundled": entry}
+
+
 # --- 3: refresh end to end -----------------------------------------------------------------
 
 
@@ -880,6 +925,7 @@ def run(plan: Plan, work: Path = DATA) -> dict:
     }
     results["mc"] = mc_section(plan, work, results["refresh"])
     results["options"] = options_section(plan, work, results["refresh"])
+    results["whatif"] = whatif_section(plan, work, results["refresh"])
     summary = headline(results)
     return {
         **summary,
@@ -920,6 +966,7 @@ def headline(r: dict) -> dict:
         "mc_peak_rss_mb_1e6": get("mc", "1e6", "peak_rss_mb"),
         "options_over_engine_bundled": get("options", "bundled", "options_over_engine"),
         "options_over_engine_1e6": get("options", "1e6", "options_over_engine"),
+        "whatif_over_engine_bundled": get("whatif", "bundled", "whatif_over_engine"),
     }
 
 
@@ -1055,6 +1102,21 @@ def table(r: dict) -> str:
             f"{o['engine_s']:,.2f} s",
             f"{o['options_over_engine']:,.2f}×",
             f"options_over_engine_{size}" if f"options_over_engine_{size}" in r["targets"] else None,
+        )
+    for size, w in r.get("whatif", {}).items():
+        if "error" in w:
+            add("what-if variants vs one deterministic pass of the gaps group", size,
+                f"failed: {w['error']}")
+            continue
+        add(
+            f"what-if variants ({w['levers']} lever files; {w['rows_recomputed']:,} of "
+            f"{w['rows']:,} capability rows computed again) vs one deterministic pass of "
+            "the gaps group",
+            size,
+            f"{w['whatif_s']:,.2f} s",
+            f"{w['engine_s']:,.2f} s",
+            f"{w['whatif_over_engine']:,.2f}×",
+            f"whatif_over_engine_{size}" if f"whatif_over_engine_{size}" in r["targets"] else None,
         )
     for size, w in r["workbook"].items():
         project, bare, ratio = w["project_rows_per_s"], w["bare_rows_per_s"], w["project_vs_bare"]

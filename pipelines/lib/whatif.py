@@ -20,7 +20,8 @@ Steps for one variant (sql/whatif_*.sql):
 4. the engine's steps there, then ``select_whatif_figures``; after every variant,
    ``int_whatif_figures`` in ``main``.
 
-``whatif_capabilities`` and ``whatif_summary`` then put every variant beside the baseline.
+``whatif_capabilities`` (and ``whatif_summary`` on it) then put every variant beside the
+baseline.
 """
 
 from __future__ import annotations
@@ -107,9 +108,8 @@ def figures(con: duckdb.DuckDBPyConnection, params: dict, variant_id: str | None
 
 
 def build(con: duckdb.DuckDBPyConnection, params: dict) -> dict[str, list[str]]:
-    """int_whatif_figures for every lever file, then whatif_capabilities and
-    whatif_summary; per variant, the capabilities it touched. What the asset runs, and
-    what the benchmarks time."""
+    """int_whatif_figures for every lever file, then whatif_capabilities; per variant, the
+    capabilities it touched. What the asset runs (whatif_summary is SQL on top)."""
     touched, frames = {}, []
     for variant_id in variants(con):
         touched[variant_id], frame = figures(con, params, variant_id)
@@ -118,7 +118,6 @@ def build(con: duckdb.DuckDBPyConnection, params: dict) -> dict[str, list[str]]:
                 pd.concat(frames, ignore_index=True) if frames else figures_frame(),
                 FIGURES_SCHEMA)
     run_sql(con, "whatif_capabilities", params)
-    run_sql(con, "whatif_summary", params)
     return touched
 
 
