@@ -10,5 +10,5 @@ SELECT w.variant_id, coalesce(l.name, 'the inventory as it is') AS name,
 FROM whatif_summary AS w
 LEFT JOIN stg_levers AS l USING (variant_id)
 WHERE w.year = $base_year
-GROUP BY ALL
+GROUP BY w.variant_id, l.name
 ORDER BY w.variant_id <> 'BASELINE', w.variant_id
