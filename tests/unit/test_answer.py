@@ -138,3 +138,44 @@ def test_the_essential_lines_that_fewer_than_9_of_10_worlds_meet():
     data["confidence"] = data["confidence"].iloc[0:0]
     answer, = scenario_answers(data, RUN)
     assert answer.sure == ""  # withheld or not computed: nothing said
+
+
+def whatif(*variants) -> pd.DataFrame:
+    """report_whatif's base-year rows for FI-X: (variant, kind, shortfall left) beside a
+    baseline shortfall of 28.9."""
+    rows = [("BASELINE", "baseline", 28.9), *variants]
+    return pd.DataFrame([{
+        "variant_id": v, "kind": kind, "scenario_id": "FI-X", "year": 2026,
+        "total_shortfall": left, "total_shortfall_baseline": 28.9, "closed": 28.9 - left,
+    } for v, kind, left in rows])
+
+
+def test_the_lever_that_closes_most_and_what_the_package_leaves():
+    data = frames(roles=[("FI-X", "border security", 3, 2, 0.8)])
+    data["whatif"] = whatif(("LIFT", "single lever", 25.0), ("BUY", "single lever", 19.9),
+                            ("OUT", "single lever", 31.0), ("PKG", "package", 14.2),
+                            ("NONE", "no change", 28.9))
+    answer, = scenario_answers(data, RUN)
+    assert answer.levers == (
+        "What if: the single lever that closes most of the 28.9 shortfall in 2026 is BUY "
+        "(9.0 closed); after the package PKG, 14.2 is left (What if sheet).")
+    assert answer.parts[-1] == answer.levers
+    # Only packages: what is left, of what.
+    data["whatif"] = whatif(("PKG", "package", 14.2))
+    answer, = scenario_answers(data, RUN)
+    assert answer.levers == ("What if: after the package PKG, 14.2 is left, of the 28.9 "
+                             "shortfall in 2026 (What if sheet).")
+    # Nothing closes; a package that closes everything.
+    data["whatif"] = whatif(("OUT", "single lever", 31.0), ("PKG", "package", 0.0))
+    answer, = scenario_answers(data, RUN)
+    assert answer.levers == ("What if: no single lever closes any of the 28.9 shortfall in "
+                             "2026; the package PKG closes all of it (What if sheet).")
+
+
+def test_no_lever_file_no_sentence():
+    data = frames(roles=[("FI-X", "border security", 3, 2, 0.8)])
+    answer, = scenario_answers(data, RUN)
+    assert answer.levers == ""
+    data["whatif"] = whatif()  # the baseline alone
+    answer, = scenario_answers(data, RUN)
+    assert answer.levers == ""

@@ -4,7 +4,7 @@ the cover come, and who gives most — answered in a few sentences from the figu
 
 The sentences are made from `frames.report_frames` (the same figures the sheets show)
 and add nothing to them: every number in a sentence is a number of the Summary,
-Shortfalls, Build-up or Burden sharing sheet, rounded for reading.
+Shortfalls, Confidence, Build-up, Burden sharing or What if sheet, rounded for reading.
 """
 
 from __future__ import annotations
@@ -28,10 +28,12 @@ class Answer:
     speed: str  # how fast the cover builds up
     helpers: str  # the states that contribute most
     sure: str = ""  # the essential lines met in fewer than 9 of 10 plausible worlds
+    levers: str = ""  # the single lever that closes most, and what the package leaves
 
     @property
     def parts(self) -> list[str]:
-        return [part for part in (self.cover, self.gaps, self.sure, self.speed, self.helpers)
+        return [part for part in (self.cover, self.gaps, self.sure, self.speed, self.helpers,
+                                  self.levers)
                 if part]
 
     @property
@@ -64,6 +66,7 @@ def scenario_answers(frames: dict[str, pd.DataFrame], run: RunInfo) -> list[Answ
             speed=_speed(scenario.scenario_id, frames["buildup"]),
             helpers=_helpers(scenario, frames["burden_sharing"]),
             sure=_sure(scenario.scenario_id, frames.get("confidence"), run),
+            levers=_levers(scenario.scenario_id, frames.get("whatif"), run),
         )
         for scenario in frames["scenarios"].itertuples()
     ]
@@ -134,6 +137,49 @@ def _sure(scenario_id: str, confidence: pd.DataFrame | None, run: RunInfo) -> st
     tail = f"; {more} more on the Confidence sheet" if more > 0 else ""
     return ("Essential lines met in fewer than 9 of 10 plausible worlds: "
             f"{'; '.join(named)}{tail}.")
+
+
+def _levers(scenario_id: str, whatif: pd.DataFrame | None, run: RunInfo) -> str:
+    """What if (methodology §12), in the base year: the single lever (a lever file of one
+    change) that closes most of the scenario's total shortfall, and what is left after the
+    package (a lever file of several changes) that leaves least; figures of the What if
+    sheet."""
+    if whatif is None or whatif.empty:
+        return ""
+    rows = whatif[(whatif.scenario_id == scenario_id) & (whatif.year == run.base_year)
+                  & (whatif.kind != "baseline")]
+    if rows.empty:
+        return ""
+    total = float(rows.total_shortfall_baseline.iloc[0])
+    if total <= SETTLED:
+        return ""
+    parts = []
+    singles = rows[rows.kind == "single lever"].sort_values(["closed", "variant_id"],
+                                                            ascending=[False, True])
+    if len(singles):
+        best = singles.iloc[0]
+        if best.closed > SETTLED:
+            parts.append(f"the single lever that closes most of the {total:,.1f} shortfall "
+                         f"in {run.base_year} is {best.variant_id} ({best.closed:,.1f} "
+                         "closed)")
+        else:
+            parts.append(f"no single lever closes any of the {total:,.1f} shortfall in "
+                         f"{run.base_year}")
+    packages = rows[rows.kind == "package"].sort_values(["total_shortfall", "variant_id"])
+    if len(packages):
+        best = packages.iloc[0]
+        left = float(best.total_shortfall)
+        if left <= SETTLED:
+            after = f"the package {best.variant_id} closes all of it"
+        elif best.closed <= SETTLED:
+            after = f"the package {best.variant_id} closes none of it"
+        else:
+            after = f"after the package {best.variant_id}, {left:,.1f} is left"
+        parts.append(after if parts else
+                     f"{after}, of the {total:,.1f} shortfall in {run.base_year}")
+    if not parts:
+        return ""
+    return "What if: " + "; ".join(parts) + " (What if sheet)."
 
 
 def milestones(days: list[int], shares: list[float]) -> list[tuple[int, float]]:
