@@ -139,6 +139,25 @@ RAW_SCHEMAS = {
         "row_number": "INTEGER",
         "option_id": "VARCHAR",
     },
+    "raw_levers": {
+        "source_file": "VARCHAR",
+        "variant_id": "VARCHAR",
+        "name": "VARCHAR",
+        "changes": "INTEGER",
+    },
+    "raw_lever_changes": {
+        "source_file": "VARCHAR",
+        "row_number": "INTEGER",
+        "variant_id": "VARCHAR",
+        "step": "INTEGER",
+        "change": "VARCHAR",
+        "member_states": "VARCHAR[]",
+        "capabilities": "VARCHAR[]",
+        "days": "INTEGER",
+        "at_least": "DOUBLE",
+        "years": "INTEGER",
+        "options": "VARCHAR[]",
+    },
     "raw_offers": {
         "source_file": "VARCHAR",
         "sheet": "VARCHAR",
@@ -154,6 +173,7 @@ RAW_SCHEMAS = {
 
 TABLE_FILES = ("*.csv", "*.xlsx", "*.parquet")
 OPTIONS_FOLDER = "options"
+LEVERS_FOLDER = "levers"
 
 
 def input_files(folder: Path) -> list[Path]:
@@ -276,6 +296,43 @@ def write_option_set(con: duckdb.DuckDBPyConnection, options: validation.OptionS
             for f in options.files
         ],
     )
+
+
+def option_ids(options: validation.OptionSet) -> tuple[set[str], dict[str, str]]:
+    """What `add_options` of a lever file may name: the accepted option ids, and every
+    rejected one with the file that rejects it (for the reason)."""
+    accepted = {o["option_id"] for o in options.options}
+    rejected = {
+        e.option_id.upper(): e.source_file
+        for f in options.files for e in f.rejected
+        if e.option_id and e.option_id.upper() not in accepted
+    }
+    return accepted, rejected
+
+
+def validate_lever_folder(
+    data_dir: Path, member_states: set[str], capabilities: set[str], option_ids: set[str],
+    rejected_options: dict[str, str] | None = None,
+) -> list[validation.LeverReport]:
+    """Every lever file of `levers/` (optional: no folder, no variant), each accepted or
+    rejected whole; a later file reusing an accepted variant id is rejected."""
+    return validation.dedupe_levers(
+        [
+            validation.validate_lever_file(p, relative_name(p, data_dir), member_states,
+                                           capabilities, option_ids, rejected_options)
+            for p in yaml_files(data_dir / LEVERS_FOLDER)
+        ]
+    )
+
+
+def write_lever_set(con: duckdb.DuckDBPyConnection, reports: list[validation.LeverReport]) -> None:
+    """Accepted variants to raw_levers and their changes to raw_lever_changes, rejects to
+    raw_rejects_levers, the files to raw_files_levers (a file counts as one row, read and
+    then accepted or rejected whole, like a scenario)."""
+    write_raw(con, "raw_levers", [r.lever for r in reports if r.lever])
+    write_raw(con, "raw_lever_changes", [c for r in reports for c in r.changes])
+    write_rejects(con, "raw_rejects_levers", [x for r in reports for x in r.rejects])
+    write_file_ledger(con, "raw_files_levers", document_ledger(reports, "levers"))
 
 
 def write_rejects(con: duckdb.DuckDBPyConnection, table: str, rejects) -> int:

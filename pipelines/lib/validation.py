@@ -1157,3 +1157,247 @@ def resolve_options(reports: list[OptionFileReport]) -> OptionSet:
     return OptionSet(files, sorted(options, key=lambda o: o["option_id"]),
                      sorted(links, key=lambda l: (l["option_id"], l["kind"], l["other_id"])),
                      budgets)
+
+
+
+# --- levers (methodology §12) -----------------------------------------------
+
+LEVER_FILE_KEYS = ("id", "name", "changes")
+# Each kind of change with the parameters it takes (each required); the filters
+# (LEVER_FILTERS) are optional for every kind.
+LEVER_CHANGES = {
+    "lift_caveats": (),
+    "release_nato": (),
+    "readiness": ("days",),
+    "availability": ("at_least",),
+    "extend_service": ("years",),
+    "withdraw": (),
+    "add_options": ("options",),
+}
+LEVER_FILTERS = ("member_states", "capabilities")
+LEVER_EXAMPLES = {
+    "lift_caveats": "{member_states: [AT, IE]}",
+    "release_nato": "{} (every row) or {member_states: [PL]}",
+    "readiness": "{days: 10, capabilities: [BS.SURV.UAS]}",
+    "availability": "{at_least: 0.9}",
+    "extend_service": "{years: 2}",
+    "withdraw": "{member_states: [HU]}",
+    "add_options": "{options: [OPT-UAS-PL]}",
+}
+BASELINE_VARIANT = "BASELINE"  # the inventory as it is; no lever file may take its id
+MAX_EXTEND_YEARS = 100  # the longest horizon there is (CDP_HORIZON_YEARS)
+
+
+@dataclass
+class LeverReport:
+    """A lever file (one what-if variant), accepted whole or rejected whole.
+
+    `lever` is None when the file is rejected; then `changes` is empty and `rejects`
+    lists every problem found, each with its YAML path as column and its line."""
+
+    source_file: str
+    sha256: str | None
+    lever: dict | None
+    changes: list[dict]
+    rejects: list[Reject]
+
+
+def parse_variant_id(value, field: str = "id") -> str:
+    """A variant's id, written like a scenario id; BASELINE (in any case) is taken."""
+    if isinstance(value, str) and value.strip().upper() == BASELINE_VARIANT:
+        raise FieldError(
+            f"{field} '{value.strip()}' is reserved for the inventory as it is (the variant "
+            "every other is compared with); give this variant another id"
+        )
+    return parse_scenario_id(value, field)
+
+
+def parse_option_choice(value, options: Mapping[str, str | None], field: str = "options") -> str:
+    """An option of `add_options`: an accepted option. `options` maps every option id the
+    options files define to None (accepted) or to the file where it is rejected."""
+    option_id = parse_option_ref(value, field)
+    if option_id not in options:
+        raise FieldError(f"{field} names '{as_text(value).strip()}', which is not an option "
+                         "in any options file (options/*.yaml)")
+    if options[option_id] is not None:
+        raise FieldError(f"{field} names {option_id}, an option that is rejected in "
+                         f"{options[option_id]} (see ingest_rejects); only accepted options "
+                         "can be added")
+    return option_id
+
+
+def validate_lever_file(path, source_file: str, member_states: Container[str],
+                        capabilities: Container[str], option_ids: Container[str],
+                        rejected_options: Mapping[str, str] | None = None) -> LeverReport:
+    """One lever file (`levers/*.yaml`, methodology §12): a named list of changes to the
+    inventory, accepted or rejected whole, because half a variant would give a false
+    answer. An empty list of changes is a variant with no change.
+
+    `option_ids` are the accepted options (stg_options) that `add_options` may name;
+    `rejected_options` maps an option id that the options files define but reject to
+    the file that has it, so that the reason can say so."""
+    sha, data, check = _load_document(path, source_file, "lever", LEVER_FILE_KEYS)
+    if data is None:
+        return LeverReport(source_file, sha, None, [], check.rejects)
+
+    check.only_known_keys(data, (), LEVER_FILE_KEYS)
+    variant_id = check.get(data, (), "id", parse_variant_id)
+    name = check.get(data, (), "name", parse_text)
+    options: dict[str, str | None] = {
+        str(o).strip().upper(): f for o, f in (rejected_options or {}).items()}
+    options.update({str(o).strip().upper(): None for o in option_ids})
+    items = data.get("changes")
+    changes: list[dict] = []
+    if not isinstance(items, list):
+        got = "got a mapping" if isinstance(items, dict) else _got(items)
+        check.fail(("changes",), None if isinstance(items, dict) else items,
+                   "changes must be a list of changes, each like - readiness: {days: 10} "
+                   f"(changes: [] is a variant with no change), {got}")
+    else:
+        added: dict[str, int] = {}  # option id -> the change that adds it
+        for index, item in enumerate(items):
+            change = _lever_change(check, item, index, member_states, capabilities,
+                                   options, added)
+            if change is not None:
+                changes.append({"variant_id": variant_id, **change,
+                                "source_file": source_file})
+    if check.rejects:
+        return LeverReport(source_file, sha, None, [], check.rejects)
+    lever = {"variant_id": variant_id, "name": name, "changes": len(changes),
+             "source_file": source_file}
+    return LeverReport(source_file, sha, lever, changes, [])
+
+
+def _lever_change(check: _DocumentCheck, item, index: int, member_states, capabilities,
+                  options: Mapping[str, str | None], added: dict[str, int]) -> dict | None:
+    """One item of `changes`, as a row of stg_lever_changes (None if it has no kind)."""
+    path = ("changes", index)
+    step = index + 1
+    kinds = ", ".join(LEVER_CHANGES)
+    if not isinstance(item, dict) or len(item) != 1:
+        if isinstance(item, dict) and item:
+            got = (f"it has {len(item)} keys ({', '.join(map(str, item))}); put the "
+                   "parameters under the kind, like - readiness: {days: 10}")
+        elif isinstance(item, str) and item.strip() in LEVER_CHANGES:
+            got = f"got '{item.strip()}' alone; write - {item.strip()}: {{}}"
+        else:
+            got = _got(None if isinstance(item, (list, dict)) else item)
+        check.fail(path, None if isinstance(item, (list, dict)) else item,
+                   f"change {step} must be a mapping with exactly one key, the kind of "
+                   f"change ({kinds}); {got}")
+        return None
+    ((kind, params),) = item.items()
+    if kind not in LEVER_CHANGES:
+        close = difflib.get_close_matches(str(kind), LEVER_CHANGES, n=1)
+        suggestion = f" (did you mean '{close[0]}'?)" if close else ""
+        check.fail(path + (kind,), kind,
+                   f"change {step}: unknown change '{kind}'{suggestion}; the changes are "
+                   f"{kinds}")
+        return None
+    prefix = f"change {step} ({kind}): "
+    path += (kind,)
+    allowed = LEVER_CHANGES[kind] + LEVER_FILTERS
+    if params is None:
+        params = {}  # `- release_nato:` with nothing after it: no parameter, no filter
+    if not isinstance(params, dict):
+        got = "got a list" if isinstance(params, list) else _got(params)
+        check.fail(path, None if isinstance(params, list) else params,
+                   f"{prefix}its value must be a mapping of {', '.join(allowed)}, like "
+                   f"{LEVER_EXAMPLES[kind]}, {got}")
+        return None
+    check.only_known_keys(params, path, allowed, prefix)
+    row = {
+        "step": step,
+        "change": kind,
+        "member_states": _lever_list(check, params, path, "member_states", parse_member_state,
+                                     member_states, "member state code", "[AT, IE]", prefix),
+        "capabilities": _lever_list(check, params, path, "capabilities",
+                                    parse_capability_code, capabilities, "capability code",
+                                    "[BS.SURV.UAS]", prefix),
+        "days": None,
+        "at_least": None,
+        "years": None,
+        "options": None,
+        "row_number": check.lines.get(("changes", index)),
+    }
+    if kind == "readiness":
+        row["days"] = check.get(params, path, "days", parse_days, prefix=prefix)
+    elif kind == "availability":
+        row["at_least"] = check.get(params, path, "at_least", parse_share, prefix=prefix)
+    elif kind == "extend_service":
+        row["years"] = check.get(params, path, "years", parse_int, at_least=1,
+                                 at_most=MAX_EXTEND_YEARS, prefix=prefix,
+                                 meaning=f"a whole number of years between 1 and "
+                                         f"{MAX_EXTEND_YEARS}")
+    elif kind == "add_options":
+        if "options" not in params:
+            check.fail(path + ("options",), None,
+                       f"{prefix}options is required: the ids of the options "
+                       "(options/*.yaml) to add, like [OPT-A]")
+        else:
+            row["options"] = _lever_list(check, params, path, "options", parse_option_choice,
+                                         options, "option id", "[OPT-A, OPT-B]", prefix,
+                                         added=added, step=step)
+    return row
+
+
+def _lever_list(check: _DocumentCheck, params: dict, path: tuple, key: str, parse: Callable,
+                known, noun: str, example: str, prefix: str, added: dict | None = None,
+                step: int = 0) -> list[str] | None:
+    """A filter (or the options of add_options): a non-empty list of known codes, each
+    normalised and listed once; None when the key is absent (a filter: every row).
+
+    `added` (add_options) remembers the options added by earlier changes of the file:
+    an option is added once."""
+    if key not in params:
+        return None
+    value = params[key]
+    if not isinstance(value, list) or not value:
+        got = ("got an empty list" if value == [] else "got a mapping"
+               if isinstance(value, dict) else _got(value))
+        hint = "" if added is not None else f" (leave {key} out for no filter)"
+        check.fail(path + (key,), None if isinstance(value, (list, dict)) else value,
+                   f"{prefix}{key} must be a list of at least one {noun}, like {example}"
+                   f"{hint}, {got}")
+        return []
+    out: list[str] = []
+    for index, element in enumerate(value):
+        try:
+            code = parse(element, known, field=key)
+        except FieldError as error:
+            check.fail(path + (key, index), element, prefix + error.reason)
+            continue
+        if code in out:
+            check.fail(path + (key, index), element,
+                       f"{prefix}{key} lists {code} twice; list each {noun} once")
+        elif added is not None and code in added:
+            check.fail(path + (key, index), element,
+                       f"{prefix}{code} is already added by change {added[code]}; an "
+                       "option is added once")
+        else:
+            out.append(code)
+            if added is not None:
+                added[code] = step
+    return out
+
+
+def dedupe_levers(reports: list[LeverReport]) -> list[LeverReport]:
+    """In source_file order, reject whole any later lever file that reuses the variant id
+    of an accepted one."""
+    first_file: dict[str, str] = {}
+    out = []
+    for report in sorted(reports, key=lambda r: r.source_file):
+        if report.lever is None:
+            out.append(report)
+            continue
+        variant_id = report.lever["variant_id"]
+        if variant_id in first_file:
+            reject = Reject(report.source_file, None, None, "id", variant_id,
+                            f"variant id '{variant_id}' is already used by "
+                            f"{first_file[variant_id]}; each lever file needs its own id, so "
+                            "this file is not used")
+            out.append(dataclasses.replace(report, lever=None, changes=[], rejects=[reject]))
+        else:
+            first_file[variant_id] = report.source_file
+            out.append(report)
+    return out

@@ -28,4 +28,9 @@ FROM stg_option_links GROUP BY ALL HAVING count(*) > 1
 UNION ALL
 SELECT 'stg_option_budgets', CAST(budget_meur AS VARCHAR), count(*)
 FROM stg_option_budgets GROUP BY ALL HAVING count(*) > 1
+UNION ALL
+SELECT 'stg_levers', variant_id, count(*) FROM stg_levers GROUP BY ALL HAVING count(*) > 1
+UNION ALL
+SELECT 'stg_lever_changes', variant_id || ' step ' || step, count(*)
+FROM stg_lever_changes GROUP BY ALL HAVING count(*) > 1
 ORDER BY ALL

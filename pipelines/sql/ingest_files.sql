@@ -1,7 +1,8 @@
 -- One row per source file: its sha256 and the reconciliation
 -- rows read = rows accepted + rows rejected + rows superseded (contract, "Bad input").
 -- In an options file each option counts as a row; a file rejected whole rejects all of
--- them.
+-- them. A scenario, concurrency case or lever file is one row, accepted or rejected
+-- whole.
 CREATE OR REPLACE TABLE ingest_files AS
 WITH ledger AS (
     SELECT * FROM raw_files_reference
@@ -9,6 +10,7 @@ WITH ledger AS (
     UNION ALL SELECT * FROM raw_files_scenarios
     UNION ALL SELECT * FROM raw_files_offers
     UNION ALL SELECT * FROM raw_files_options
+    UNION ALL SELECT * FROM raw_files_levers
 ),
 accepted AS (
     SELECT source_file, count(*) AS n FROM (
@@ -20,10 +22,11 @@ accepted AS (
         UNION ALL SELECT DISTINCT source_file FROM raw_concurrency_cases
         UNION ALL SELECT source_file FROM raw_offers
         UNION ALL SELECT source_file FROM stg_options
+        UNION ALL SELECT source_file FROM stg_levers
     ) GROUP BY source_file
 ),
 rejected AS (
-    -- A document (scenario, case) rejected whole counts as one rejected row.
+    -- A document (scenario, case, lever file) rejected whole counts as one rejected row.
     SELECT source_file,
            count(DISTINCT row_number) + max(CASE WHEN row_number IS NULL THEN 1 ELSE 0 END) AS n
     FROM ingest_rejects
@@ -38,7 +41,7 @@ superseded AS (
 SELECT l.source_file, l.kind, l.sha256, l.sheet, l.file_rejected, l.rows_read,
        coalesce(a.n, 0) AS rows_accepted,
        CASE WHEN l.kind = 'options' THEN coalesce(o.n, 0)
-            WHEN l.kind IN ('scenario', 'concurrency_case') OR NOT l.file_rejected
+            WHEN l.kind IN ('scenario', 'concurrency_case', 'levers') OR NOT l.file_rejected
             THEN coalesce(r.n, 0) ELSE 0 END AS rows_rejected,
        coalesce(s.n, 0) AS rows_superseded
 FROM ledger AS l

@@ -15,7 +15,7 @@ ALL_CHECKS = {
     "ingest_unique_keys", "ladder", "criticality_first", "allocation_bounds", "contributions_sum",
     "rollups", "case_bounds", "offer_bounds", "buildup_settles", "unit_requests",
     "covers_report_changes", "participation_complete", "mc_bounds", "mc_certain",
-    "option_references", "option_choice", "option_engine_agrees",
+    "option_references", "option_choice", "option_engine_agrees", "lever_references",
 }
 
 

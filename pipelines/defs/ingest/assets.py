@@ -1,5 +1,5 @@
-"""Ingest: reference data, national inventories, scenarios, offers and options into the
-warehouse.
+"""Ingest: reference data, national inventories, scenarios, offers, options and levers
+into the warehouse.
 
 Each asset validates its files with `pipelines.lib.validation` (the rules of the data
 contract, shared with `cdp-gap validate`), writes accepted rows to `raw_*` tables and
@@ -272,9 +272,65 @@ def option_files(duckdb: DuckDBResource, cdp: CdpSettings):
         )
 
 
+@multi_asset(
+    specs=[
+        _spec("stg_levers", deps=["stg_member_states", "stg_capabilities", "stg_options"]),
+        _spec("stg_lever_changes", deps=["stg_member_states", "stg_capabilities", "stg_options"]),
+    ],
+    name="lever_files",
+    group_name=GROUP,
+    retry_policy=FILE_RETRY,
+)
+def lever_files(duckdb: DuckDBResource, cdp: CdpSettings):
+    """What-if variants of the inventory (`levers/*.yaml`, methodology §12), loaded with a
+    safe YAML loader: one variant a file, its changes in order. A file with an unknown
+    change, a bad value or an unknown code (a member state, a capability, an option that
+    is not accepted) is rejected whole, and so is a later file reusing a variant id:
+    half a variant would give a false answer. The folder is optional: no files, empty
+    tables."""
+    with duckdb.get_connection() as con:
+        states, capabilities = loading.reference_codes(con)
+        accepted = {r[0] for r in con.execute("SELECT option_id FROM stg_options").fetchall()}
+        rejected = dict(con.execute(
+            "SELECT upper(option_id), min(source_file) FROM raw_options_rejected "
+            "WHERE option_id IS NOT NULL GROUP BY 1").fetchall())
+        rejected = {k: v for k, v in rejected.items() if k not in accepted}
+        levers = loading.validate_lever_folder(
+            Path(cdp.data_dir), states, capabilities, accepted, rejected)
+        loading.write_lever_set(con, levers)
+        for table in ("stg_levers", "stg_lever_changes"):
+            run_sql(con, table)
+        by_file = pd.DataFrame(
+            [
+                {"source_file": r.source_file,
+                 "variant_id": r.lever["variant_id"] if r.lever else None,
+                 "changes": len(r.changes), "accepted": r.lever is not None,
+                 "first_problem": r.rejects[0].reason if r.rejects else None}
+                for r in levers
+            ]
+        )
+        yield MaterializeResult(
+            asset_key="stg_levers",
+            metadata=table_metadata(
+                con, "stg_levers",
+                files=MetadataValue.md(markdown_table(by_file, max_rows=30)),
+                **_reject_metadata(levers),
+            ),
+        )
+        yield MaterializeResult(
+            asset_key="stg_lever_changes",
+            metadata=table_metadata(
+                con, "stg_lever_changes",
+                preview_sql="SELECT variant_id, step, change, member_states, capabilities, days, "
+                "at_least, years, options FROM stg_lever_changes LIMIT 20",
+            ),
+        )
+
+
 ingest_rejects = sql_table_asset(
     "ingest_rejects",
-    deps=["stg_member_states", "stg_inventory", "stg_scenarios", "stg_offers", "stg_options"],
+    deps=["stg_member_states", "stg_inventory", "stg_scenarios", "stg_offers", "stg_options",
+          "stg_levers"],
     group=GROUP,
     metadata=lambda con, cdp: {
         "reasons": MetadataValue.md(
@@ -290,7 +346,8 @@ ingest_rejects = sql_table_asset(
 )
 ingest_files = sql_table_asset(
     "ingest_files",
-    deps=["ingest_rejects", "ingest_superseded", "stg_concurrency_cases", "stg_options"],
+    deps=["ingest_rejects", "ingest_superseded", "stg_concurrency_cases", "stg_options",
+          "stg_levers"],
     group=GROUP,
 )
 
@@ -299,6 +356,8 @@ checks = [
     sql_check("stg_requirements", "scenario_references", additional_deps=["stg_scenarios", "stg_concurrency_cases"]),
     sql_check("stg_requirements", "scenarios_have_lines", additional_deps=["stg_scenarios"]),
     sql_check("stg_option_links", "option_references", additional_deps=["stg_options", "stg_option_budgets"]),
+    sql_check("stg_lever_changes", "lever_references",
+              additional_deps=["stg_levers", "stg_options"]),
     sql_check("ingest_files", "ingest_reconciliation"),
     sql_check("ingest_files", "ingest_unique_keys"),
 ]
