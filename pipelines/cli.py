@@ -1,7 +1,7 @@
 """`cdp-gap`: the command line of planners and national points of contact.
 
 cdp-gap validate FILE...      check submissions against the pipeline's own rules
-cdp-gap template FILE         an Excel template (inventory, offers) or options.yaml
+cdp-gap template FILE         an Excel template (inventory, offers), options.yaml or levers.yaml
 cdp-gap refresh               materialise every asset (what `make run` does)
 cdp-gap report                where the latest workbook, web report and snapshot are
 """
@@ -48,7 +48,7 @@ def validate(args: argparse.Namespace) -> int:
         if kind is None:
             print(
                 f"{path}: cannot tell whether this is an inventory, offers, scenario, "
-                "concurrency case, participation or options file; say which with --kind"
+                "concurrency case, participation, options or levers file; say which with --kind"
             )
             problems.append((str(path), "", "", "", "", "kind of file unknown (use --kind)"))
             continue
@@ -78,7 +78,7 @@ def validate(args: argparse.Namespace) -> int:
 
 
 def _counted(result) -> str:
-    if result.kind in ("scenario", "case"):
+    if result.kind in ("scenario", "case", "levers"):
         return "accepted" if result.rows_accepted else "rejected whole"
     if result.kind == "options":
         whole = next((r for r in result.rejects if r.row_number is None), None)
@@ -120,15 +120,16 @@ def template(args: argparse.Namespace) -> int:
 
     path: Path = args.file
     kind = args.kind or next(
-        (k for k in (*templates.KINDS, templates.OPTIONS) if k in path.stem.lower()), None
+        (k for k in (*templates.KINDS, templates.OPTIONS, templates.LEVERS)
+         if k in path.stem.lower()), None
     )
     if kind is None:
         return _usage_error(
             f"cannot tell which template {path.name} should be; name it "
-            "inventory.xlsx, offers.xlsx or options.yaml, or give --kind"
+            "inventory.xlsx, offers.xlsx, options.yaml or levers.yaml, or give --kind"
         )
-    if kind == templates.OPTIONS:
-        return _options_template(args, path)
+    if kind in (templates.OPTIONS, templates.LEVERS):
+        return _yaml_template(args, path, kind)
     if path.suffix.lower() != ".xlsx":
         return _usage_error(f"a template is an Excel workbook: name it {path.stem}.xlsx")
     if path.exists() and not args.force:
@@ -153,11 +154,12 @@ def template(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _options_template(args: argparse.Namespace, path: Path) -> int:
-    from pipelines.lib import file_check, templates
+def _yaml_template(args: argparse.Namespace, path: Path, kind: str) -> int:
+    from pipelines.lib import file_check, loading, templates
 
     if path.suffix.lower() not in (".yaml", ".yml"):
-        return _usage_error(f"an options file is YAML: name it {path.stem}.yaml")
+        return _usage_error(f"{'an options' if kind == templates.OPTIONS else 'a lever'} file "
+                            f"is YAML: name it {path.stem}.yaml")
     if path.exists() and not args.force:
         return _usage_error(f"{path} exists; give --force to replace it")
     data_dir = args.data_dir or Settings.from_env().data_dir
@@ -166,10 +168,19 @@ def _options_template(args: argparse.Namespace, path: Path) -> int:
     except file_check.NoReferenceData as error:
         return _usage_error(f"{error}; point --data-dir (or CDP_DATA_DIR) at the data folder")
     path.parent.mkdir(parents=True, exist_ok=True)
-    templates.write_options_template(path, reference.member_states, reference.capabilities)
+    if kind == templates.OPTIONS:
+        templates.write_options_template(path, reference.member_states, reference.capabilities)
+        what, folder = "put your options in it", loading.OPTIONS_FOLDER
+    else:
+        options = loading.validate_option_folder(
+            data_dir, reference.member_states, reference.capabilities)
+        templates.write_levers_template(
+            path, reference.member_states, reference.capabilities,
+            sorted(o["option_id"] for o in options.options))
+        what, folder = "write your variant's changes in it", loading.LEVERS_FOLDER
     print(
-        f"Wrote {path}: put your options in it, check it with: cdp-gap validate {path}, "
-        f"then copy it to {data_dir / 'options'}/"
+        f"Wrote {path}: {what}, check it with: cdp-gap validate {path}, "
+        f"then copy it to {data_dir / folder}/"
     )
     return EXIT_OK
 
@@ -338,22 +349,25 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = commands.add_parser(
         "validate",
-        help="check national submissions, scenario, participation or options files",
+        help="check national submissions, scenario, participation, options or lever files",
         **described("""
             Check input files against exactly the rules the pipeline applies, and list every
             problem (file, sheet, row, column, value, reason). Exits 1 if there is any.
 
             The kind of each file is told by its folder (inventory/, offers/, scenarios/,
-            concurrency/, options/), else by its name (participation*.csv: the
+            concurrency/, options/, levers/), else by its name (participation*.csv: the
             participation estimates of reference/), its sheet, columns or YAML keys; --kind
             forces it. Member states and capability codes come from DIR/reference/, the
             scenarios an offer or a concurrency case may name from DIR/scenarios/, and an
             options file is checked together with the files of DIR/options/ (ids unique
-            across them; excludes and requires may name their options).
+            across them; excludes and requires may name their options). A lever file is
+            checked together with the files of DIR/levers/ (variant ids unique across
+            them); add_options may name the accepted options of DIR/options/.
 
             examples:  cdp-gap validate inventory_FI_2026.xlsx
                        cdp-gap validate participation.csv
                        cdp-gap validate --kind options my_options.yaml
+                       cdp-gap validate --kind levers my_variant.yaml
         """),
     )
     p.add_argument("files", nargs="+", type=Path, metavar="FILE", help="CSV, XLSX or YAML files")
@@ -363,29 +377,34 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = commands.add_parser(
         "template",
-        help="write an Excel template (inventory, offers) or a commented options.yaml",
+        help="write an Excel template (inventory, offers) or a commented options.yaml or "
+        "levers.yaml",
         **described("""
             Write an Excel workbook to fill in: an instructions sheet, the data sheet the
             pipeline reads (named inventory or offers) with the contract's columns, and
             Excel data validation on every column (drop-down lists of member states,
             capability codes and scenarios; whole-number, range and date rules).
             For options.yaml: a commented example options file (methodology §11) that
-            validates as it is, to edit and copy to DIR/options/.
+            validates as it is, to edit and copy to DIR/options/. For levers.yaml: a
+            commented example lever file, one what-if variant (methodology §12), that
+            validates as it is, to edit and copy to DIR/levers/.
 
             examples:  cdp-gap template inventory.xlsx
                        cdp-gap template offers.xlsx
                        cdp-gap template options.yaml
+                       cdp-gap template levers.yaml
         """),
     )
     p.add_argument(
         "file",
         type=Path,
         metavar="FILE",
-        help="where to write it; the name says which (inventory.xlsx, offers.xlsx, options.yaml)",
+        help="where to write it; the name says which (inventory.xlsx, offers.xlsx, options.yaml, "
+        "levers.yaml)",
     )
     p.add_argument(
         "--kind",
-        choices=("inventory", "offers", "options"),
+        choices=("inventory", "offers", "options", "levers"),
         help="which template, whatever the name",
     )
     p.add_argument("--data-dir", **data_dir)

@@ -43,6 +43,7 @@ from dagster import (
 
 from pipelines.defs.ingest.assets import (
     inventory_submissions,
+    lever_files,
     offer_submissions,
     option_files,
     scenario_files,
@@ -64,6 +65,7 @@ READERS = {
     "scenarios": scenario_files,
     "scenarios/concurrency": scenario_files,
     "options": option_files,
+    "levers": lever_files,
 }
 TRIGGER_TAG = "cdp/trigger"
 
@@ -90,8 +92,8 @@ nightly_refresh = ScheduleDefinition(
     job=refresh_all,
     minimum_interval_seconds=30,
     default_status=DefaultSensorStatus.RUNNING,
-    description="A new, changed or removed file in inbox/inventory, inbox/offers, scenarios/ "
-    "or options/ "
+    description="A new, changed or removed file in inbox/inventory, inbox/offers, scenarios/, "
+    "options/ or levers/ "
     "(told by its content hash) refreshes the assets that read it and all that depend on them.",
 )
 def input_files(context: SensorEvaluationContext, cdp: CdpSettings):

@@ -15,7 +15,7 @@ from pipelines.lib import loading, validation
 from pipelines.lib.inputs import UnreadableFile, read_table, read_text_file
 from pipelines.lib.safe_yaml import YamlError, load_yaml_with_lines
 
-KINDS = ("inventory", "offers", "scenario", "case", "participation", "options")
+KINDS = ("inventory", "offers", "scenario", "case", "participation", "options", "levers")
 # The folders of the data contract, by their last part.
 FOLDER_KINDS = {
     "inventory": "inventory",
@@ -23,6 +23,7 @@ FOLDER_KINDS = {
     "scenarios": "scenario",
     "concurrency": "case",
     "options": "options",
+    "levers": "levers",
 }
 YAML_SUFFIXES = (".yaml", ".yml")
 # Table kinds, by the sheet the pipeline reads; participation is a reference file.
@@ -100,6 +101,8 @@ def _yaml_kind(path: Path) -> str | None:
         return "case"
     if isinstance(document, dict) and "options" in document:
         return "options"
+    if isinstance(document, dict) and "changes" in document:
+        return "levers"
     return None
 
 
@@ -147,6 +150,8 @@ def check_file(path: Path, kind: str, reference: Reference) -> FileCheck:
         return FileCheck(path, kind, report.rows_read, len(report.rows), report.rejects)
     if kind == "options":
         return _check_options(path, source, reference)
+    if kind == "levers":
+        return _check_levers(path, source, reference)
     raise ValueError(f"unknown kind of file {kind!r}; one of {', '.join(KINDS)}")
 
 
@@ -195,3 +200,35 @@ def _others(reference: Reference, skip: str) -> list[validation.OptionFileReport
         for p in loading.yaml_files(data_dir / loading.OPTIONS_FOLDER)
         if loading.relative_name(p, data_dir) != skip
     ]
+
+
+def _check_levers(path: Path, source: str, reference: Reference) -> FileCheck:
+    """A lever file checked as the ingest would check it in `levers/`: against the
+    reference data and the accepted options of `options/` (what add_options may name),
+    and together with the other lever files (variant ids are unique across them, the
+    first in file-name order is used); besides its own problems, it lists a file there
+    that it would push out."""
+    data_dir = reference.data_dir
+    states, capabilities = reference.member_states, reference.capabilities
+    folder = data_dir / loading.LEVERS_FOLDER
+    if not source.startswith(f"{loading.LEVERS_FOLDER}/"):
+        # Judged as it would be once copied into levers/, replacing a file of that name.
+        source = loading.relative_name(folder / path.name, data_dir)
+    accepted, rejected = loading.option_ids(
+        loading.validate_option_folder(data_dir, states, capabilities))
+    mine = validation.validate_lever_file(path, source, states, capabilities, accepted, rejected)
+    others = [
+        validation.validate_lever_file(p, loading.relative_name(p, data_dir), states,
+                                       capabilities, accepted, rejected)
+        for p in loading.yaml_files(folder)
+        if loading.relative_name(p, data_dir) != source
+    ]
+    after = validation.dedupe_levers([*others, mine])
+    mine = next(r for r in after if r.source_file == source)
+    before = {r.source_file for r in validation.dedupe_levers(others) if r.lever is None}
+    pushed_out = [
+        reject for r in after
+        if r is not mine and r.lever is None and r.source_file not in before
+        for reject in r.rejects
+    ]
+    return FileCheck(path, "levers", 1, int(mine.lever is not None), mine.rejects + pushed_out)

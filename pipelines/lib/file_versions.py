@@ -18,7 +18,7 @@ from pipelines.lib import loading
 from pipelines.lib.inputs import sha256_of
 
 TABLE_FOLDERS = ("inbox/inventory", "inbox/offers")
-YAML_FOLDERS = ("scenarios", "scenarios/concurrency", "options")
+YAML_FOLDERS = ("scenarios", "scenarios/concurrency", "options", "levers")
 WATCHED = TABLE_FOLDERS + YAML_FOLDERS
 
 

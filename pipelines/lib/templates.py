@@ -33,6 +33,7 @@ from pipelines.lib import validation
 
 KINDS = ("inventory", "offers")
 OPTIONS = "options"  # not a workbook: a commented YAML file (write_options_template)
+LEVERS = "levers"  # not a workbook: a commented YAML file (write_levers_template)
 LISTS_SHEET = "lists"
 CAPABILITIES_SHEET = "capabilities"
 LAST_ROW = 1_048_576  # the whole column below the header, as far as Excel goes
@@ -421,3 +422,55 @@ def write_options_template(
 def _plain(name: str) -> str:
     """A reference name safe as plain YAML text after 'title: ... of'."""
     return " ".join(str(name).replace(":", " -").replace("#", "").split())
+
+
+LEVERS_TEMPLATE = """\
+# A lever file: one what-if variant of the inventory (methodology §12; the data contract,
+# section "Levers"). Its changes apply in order to the accepted inventory rows; the gaps
+# are then computed on the variant exactly as on the inventory as it is (BASELINE).
+# Edit, check with `cdp-gap validate FILE`, then copy into the data folder's levers/
+# (one variant a file; ids are unique across the files). This example validates as it
+# is; every value in it is an invented placeholder. A file with an unknown change, a bad
+# value or an unknown code is rejected whole.
+id: MY-VARIANT                   # 3-48 capitals, digits, hyphens; BASELINE is reserved
+name: Example - {state_name} lifts its caveats, {cap} ready within {days} days
+changes:                         # a list, applied in order; [] is a variant with no change
+  # Each change is one key, the kind of change. Its optional filters member_states and
+  # capabilities (lists of codes of reference/) limit it to the rows that match them
+  # all; without a filter it acts on every row.
+  # deployable_abroad := true (the national caveat is lifted)
+  - lift_caveats: {{member_states: [{state}]}}
+  # nato_committed := 0 (here on every row: no filter)
+  - release_nato: {{}}
+  # readiness_days := at most days (whole days, 0..365)
+  - readiness: {{days: {days}, capabilities: [{cap}]}}
+  # availability := at least at_least (a share, 0..1)
+  - availability: {{at_least: 0.9, capabilities: [{cap}]}}
+  # available_until := available_until + years (1..100); open-ended stays open
+  - extend_service: {{years: 2, member_states: [{state}]}}
+  # the rows of accepted options of options/*.yaml are added
+{options_line}\
+  # the rows are removed: the state does not take part
+  # - withdraw: {{member_states: [{state}]}}
+"""
+
+
+def write_levers_template(
+    path: Path, member_states: dict[str, str], capabilities: dict[str, str],
+    option_ids: Sequence[str] = (),
+) -> None:
+    """A commented example lever file, using codes of the given reference data (and an
+    accepted option if there is one) so that it validates against them."""
+    state = "AT" if "AT" in member_states else sorted(member_states)[0]
+    cap = "BS.SURV.UAS" if "BS.SURV.UAS" in capabilities else sorted(capabilities)[0]
+    if option_ids:
+        options_line = f"  - add_options: {{options: [{option_ids[0]}]}}\n"
+    else:
+        options_line = "  # - add_options: {options: [OPT-ID]}   (options/ has no accepted option yet)\n"
+    text = LEVERS_TEMPLATE.format(
+        state=state, state_name=_plain(member_states[state]), cap=cap, days=10,
+        options_line=options_line,
+    )
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)

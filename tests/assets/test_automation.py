@@ -151,6 +151,35 @@ def test_an_options_file_refreshes_the_options_and_what_depends_on_them(watched)
     assert "stg_options" in _selected(request)
 
 
+def test_a_lever_file_refreshes_the_levers_and_what_depends_on_them(watched):
+    data_dir, cursor = watched
+    folder = data_dir.root / "levers"
+    folder.mkdir()
+    (folder / "nato.yaml").write_text("id: NATO-RELEASE\nname: n\nchanges: []\n",
+                                      encoding="utf-8")
+    (folder / "notes.txt").write_text("not a lever file", encoding="utf-8")
+    (request,), cursor = _tick(data_dir, cursor)
+    assert request.tags["cdp/changed"] == "levers/nato.yaml"
+    assert "levers/nato.yaml" in cursor and "levers/notes.txt" not in cursor
+    selected = _selected(request)
+    assert {"stg_levers", "stg_lever_changes", "ingest_rejects", "ingest_files"} <= selected
+    assert not INVENTORY_READERS & selected
+    assert not {"stg_member_states", "stg_scenarios", "stg_offers", "stg_options"} & selected
+
+    (folder / "nato.yaml").unlink()
+    (request,), _ = _tick(data_dir, cursor)
+    assert "stg_lever_changes" in _selected(request)
+
+
+def test_an_options_file_also_refreshes_the_levers_that_may_name_its_options(watched):
+    data_dir, cursor = watched
+    folder = data_dir.root / "options"
+    folder.mkdir()
+    (folder / "cdp.yaml").write_text("budget_meur: 100\noptions: []\n", encoding="utf-8")
+    (request,), _ = _tick(data_dir, cursor)
+    assert {"stg_levers", "stg_lever_changes"} <= _selected(request)
+
+
 def test_a_file_the_pipeline_would_not_read_is_ignored(watched):
     data_dir, cursor = watched
     (data_dir.root / "inbox" / "inventory" / ".~lock.FI.csv#").write_text("office lock file")

@@ -368,3 +368,91 @@ def test_the_options_template_validates_against_the_bundled_data(capsys, tmp_pat
     assert run(capsys, "template", path, "--data-dir", REPO / "data")[0] == 0
     code, out = run(capsys, "validate", path, "--data-dir", REPO / "data")
     assert code == 0, out
+
+
+LEVER_YAML = """\
+id: LIFT-CAVEATS
+name: Neutral states lift their caveats
+changes:
+  - lift_caveats: {member_states: [AT, IE]}
+  - readiness: {days: 400, capabilities: [BS.SURV.UAS]}
+"""
+
+
+def test_lever_files_are_told_by_folder_or_keys_and_checked_whole(capsys, data, tmp_path):
+    loose = tmp_path / "my_variant.yaml"
+    loose.write_text(LEVER_YAML, encoding="utf-8")
+    code, out = run(capsys, "validate", loose, "--data-dir", data.root)
+    assert code == 1
+    assert "my_variant.yaml: levers, rejected whole" in out
+    assert "changes[1].readiness.days" in out
+    assert "days must be a whole number of days between 0 and 365, got '400' (line 5)" in out
+
+    (data.root / "levers").mkdir()
+    good = data.root / "levers" / "caveats.yml"
+    good.write_text(LEVER_YAML.replace("days: 400", "days: 10"), encoding="utf-8")
+    code, out = run(capsys, "validate", good, "--data-dir", data.root)
+    assert code == 0, out
+    assert "caveats.yml: levers, accepted" in out
+
+    odd = tmp_path / "odd.txt"
+    odd.write_text("id: BASELINE\nname: n\nchanges: []\n", encoding="utf-8")
+    code, out = run(capsys, "validate", odd, "--kind", "levers", "--data-dir", data.root)
+    assert code == 1 and "rejected whole" in out and "reserved" in out
+
+
+def test_a_lever_file_is_checked_against_the_options_and_the_other_lever_files(
+        capsys, data, tmp_path):
+    (data.root / "options").mkdir()
+    (data.root / "options" / "cdp.yaml").write_text(OPTIONS_YAML, encoding="utf-8")  # OPT-B rejected
+    (data.root / "levers").mkdir()
+    (data.root / "levers" / "b.yaml").write_text(
+        "id: BUY-A\nname: Buy A\nchanges:\n  - add_options: {options: [OPT-A]}\n", encoding="utf-8")
+    rejected = tmp_path / "buy_b.yaml"
+    rejected.write_text("id: BUY-B\nname: Buy B\nchanges:\n  - add_options: {options: [OPT-B]}\n",
+                        encoding="utf-8")
+    code, out = run(capsys, "validate", rejected, "--data-dir", data.root)
+    assert code == 1 and "OPT-B, an option that is rejected in options/cdp.yaml" in out
+
+    # Copied to levers/ as a.yaml it would come first and push levers/b.yaml out.
+    same_id = tmp_path / "a.yaml"
+    same_id.write_text("id: BUY-A\nname: Buy A too\nchanges: []\n", encoding="utf-8")
+    code, out = run(capsys, "validate", same_id, "--data-dir", data.root)
+    assert code == 1
+    assert "a.yaml: levers, accepted" in out
+    assert "variant id 'BUY-A' is already used by levers/a.yaml" in out
+    assert any(text.startswith("levers/b.yaml") for text in out.splitlines())
+
+
+def test_template_writes_a_lever_file_that_validates(capsys, data, tmp_path):
+    path = tmp_path / "levers.yaml"
+    code, out = run(capsys, "template", path, "--data-dir", data.root)
+    assert code == 0, out
+    text = path.read_text(encoding="utf-8")
+    assert text.startswith("# A lever file:") and "changes:" in text
+    assert "# - add_options:" in text  # no options folder: nothing to add yet
+    code, out = run(capsys, "validate", path, "--data-dir", data.root)
+    assert code == 0, out
+    assert "levers.yaml: levers, accepted" in out
+
+    code, out = run(capsys, "template", path, "--data-dir", data.root)
+    assert code == 2 and "--force" in out
+    code, out = run(capsys, "template", tmp_path / "levers.xlsx", "--data-dir", data.root)
+    assert code == 2 and "levers.yaml" in out
+    forced = tmp_path / "variant.yml"
+    code, out = run(capsys, "template", forced, "--kind", "levers", "--data-dir", data.root)
+    assert code == 0 and forced.exists()
+
+
+def test_the_levers_template_validates_against_the_bundled_data(capsys, tmp_path):
+    from tests.support import REPO
+
+    path = tmp_path / "levers.yaml"
+    assert run(capsys, "template", path, "--data-dir", REPO / "data")[0] == 0
+    text = path.read_text(encoding="utf-8")
+    assert "\n  - add_options: {options: [OPT-" in text  # an accepted bundled option
+    for kind in ("lift_caveats", "release_nato", "readiness", "availability",
+                 "extend_service", "withdraw"):
+        assert f"- {kind}:" in text, kind
+    code, out = run(capsys, "validate", path, "--data-dir", REPO / "data")
+    assert code == 0, out
