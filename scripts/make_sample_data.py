@@ -31,6 +31,8 @@ What it writes (paths relative to the repository root):
 - ``data/scenarios/*.yaml`` and ``data/scenarios/concurrency/*.yaml``;
 - ``data/options/cdp_options_2026.yaml`` (+ ``README.md``) - an illustrative catalogue
   of options to close the gaps (methodology §11): invented options and costs.
+- ``data/levers/*.yaml`` (+ ``README.md``) - six illustrative what-if variants
+  (methodology §12): invented questions about the bundled scenarios.
 
 Usage::
 
@@ -1664,6 +1666,114 @@ file format and its rules are in
 """
 
 
+# What-if variants (methodology §12): one lever file a question about the bundled
+# scenarios, in the order of data/levers/README.md.
+LEVER_FILES = {
+    "lift_caveats.yaml": """\
+# ILLUSTRATIVE what-if variant for the bundled sample (methodology §12).
+# Question: how much of the gap is made by the national caveats of the four states
+# outside NATO? Austria, Ireland, Cyprus and Malta report units that may not deploy
+# abroad (deployable_abroad false); here they may, and every other row stays as it is.
+# Written by scripts/make_sample_data.py; the format is the data contract's, section
+# "Levers" (docs/data-contract.md).
+id: LIFT-CAVEATS
+name: Austria, Ireland, Cyprus and Malta lift their caveats on deploying abroad
+changes:
+  - lift_caveats: {member_states: [AT, IE, CY, MT]}
+""",
+    "nato_release.yaml": """\
+# ILLUSTRATIVE what-if variant for the bundled sample (methodology §12).
+# Question: what do the NATO commitments cost the EU response when NATO's Article 5
+# runs at the same time (FI-HYBRID-2026, RO-DRONES-2026)? Every unit's share committed
+# to NATO (nato_committed) is released for Art. 42.7 assistance.
+# Written by scripts/make_sample_data.py; the format is the data contract's, section
+# "Levers" (docs/data-contract.md).
+id: NATO-RELEASE
+name: NATO commitments released for EU mutual assistance
+changes:
+  - release_nato: {}
+""",
+    "readiness_5d.yaml": """\
+# ILLUSTRATIVE what-if variant for the bundled sample (methodology §12).
+# Question: how much of the gap is a matter of readiness? The scarcest capabilities of
+# the bundled gaps - counter-UAS, short-range air defence, critical-infrastructure
+# guards and maritime patrol aircraft - are held at 5 days' notice or less by every
+# state that has them (units already faster stay as they are).
+# Written by scripts/make_sample_data.py; the format is the data contract's, section
+# "Levers" (docs/data-contract.md).
+id: READINESS-5D
+name: Counter-drone, air defence, infrastructure guard and maritime patrol units ready within 5 days
+changes:
+  - readiness: {days: 5, capabilities: [BS.CUAS, DS.SHORAD, DS.CIP.GUARD, BS.MPA]}
+""",
+    "nl_withdraws.yaml": """\
+# ILLUSTRATIVE what-if variant for the bundled sample (methodology §12).
+# Question: how much does the EU response rest on one state's participation? The
+# Netherlands, which invokes no bundled scenario but helps in most of them (cyber and
+# OT security teams, infrastructure guards, counter-UAS, air defence), does not take
+# part: its inventory rows are removed. (Hungary, tried the same way, would leave only
+# a small gap in road transport.)
+# Written by scripts/make_sample_data.py; the format is the data contract's, section
+# "Levers" (docs/data-contract.md).
+id: NL-WITHDRAWS
+name: The Netherlands does not take part
+changes:
+  - withdraw: {member_states: [NL]}
+""",
+    "buy_cuas_fi.yaml": """\
+# ILLUSTRATIVE what-if variant for the bundled sample (methodology §12).
+# Question: what would buying close of the largest shortfall, Finland's counter-UAS?
+# Option OPT-CUAS-FI of the bundled catalogue (options/cdp_options_2026.yaml: six
+# systems on 2 days' notice, an invented 90 M€) is added to the inventory. Compare it
+# with MGMT-PACKAGE, which buys nothing.
+# Written by scripts/make_sample_data.py; the format is the data contract's, section
+# "Levers" (docs/data-contract.md).
+id: BUY-CUAS-FI
+name: Finland buys six counter-UAS systems (catalogue option OPT-CUAS-FI)
+changes:
+  - add_options: {options: [OPT-CUAS-FI]}
+""",
+    "mgmt_package.yaml": """\
+# ILLUSTRATIVE what-if variant for the bundled sample (methodology §12).
+# Question: how far does management go without buying anything? The caveats of the four
+# states outside NATO are lifted, NATO commitments are released, and the scarcest
+# capabilities (as in READINESS-5D) are held at 5 days' notice with at least 90 % of
+# their units available. The changes apply in this order.
+# Written by scripts/make_sample_data.py; the format is the data contract's, section
+# "Levers" (docs/data-contract.md).
+id: MGMT-PACKAGE
+name: "Management package, no purchase: caveats lifted, NATO commitments released, faster readiness, higher availability"
+changes:
+  - lift_caveats: {member_states: [AT, IE, CY, MT]}
+  - release_nato: {}
+  - readiness: {days: 5, capabilities: [BS.CUAS, DS.SHORAD, DS.CIP.GUARD, BS.MPA]}
+  - availability: {at_least: 0.9, capabilities: [BS.CUAS, DS.SHORAD, DS.CIP.GUARD, BS.MPA]}
+""",
+}
+
+LEVERS_README = """\
+# Levers - ILLUSTRATIVE
+
+What-if variants of the bundled inventory (`*.yaml`; methodology §12): one variant a
+file, each a list of changes applied in order to the accepted inventory rows, then
+the gaps computed again exactly as for the inventory as it is (`BASELINE`). The six
+files are **invented** questions about the bundled scenarios, NOT announced policies
+of any member state or of the EU:
+
+| file | id | question | changes |
+|---|---|---|---|
+| `lift_caveats.yaml` | `LIFT-CAVEATS` | What do the caveats of the four states outside NATO cost? | `lift_caveats` for AT, IE, CY, MT |
+| `nato_release.yaml` | `NATO-RELEASE` | What do NATO commitments cost when Art. 5 runs at the same time (FI-HYBRID-2026, RO-DRONES-2026)? | `release_nato` on every row |
+| `readiness_5d.yaml` | `READINESS-5D` | How much of the gap is readiness? | `readiness` 5 days for counter-UAS, short-range air defence, infrastructure guards, maritime patrol aircraft |
+| `nl_withdraws.yaml` | `NL-WITHDRAWS` | How much rests on one contributing state? | `withdraw` NL (Hungary, tried alike, leaves only a small road-transport gap) |
+| `buy_cuas_fi.yaml` | `BUY-CUAS-FI` | What would buying close of the largest shortfall, Finland's counter-UAS? | `add_options` OPT-CUAS-FI of `../options/cdp_options_2026.yaml` |
+| `mgmt_package.yaml` | `MGMT-PACKAGE` | How far does management go without buying? | `lift_caveats` + `release_nato` + `readiness` + `availability` (at least 0.9) |
+
+Written by `scripts/make_sample_data.py`. The file format and its rules are in
+[the data contract](../../docs/data-contract.md#levers--leversyaml-12).
+"""
+
+
 # --------------------------------------------------------------------------
 # Main
 # --------------------------------------------------------------------------
@@ -1726,6 +1836,11 @@ def main(argv=None) -> None:
     clean(opt_dir, ["*.yaml"])
     (opt_dir / OPTIONS_FILE).write_text(OPTIONS_YAML, encoding="utf-8")
     (opt_dir / "README.md").write_text(OPTIONS_README, encoding="utf-8")
+    lever_dir = data / "levers"
+    clean(lever_dir, ["*.yaml"])
+    for name, text in LEVER_FILES.items():
+        (lever_dir / name).write_text(text, encoding="utf-8")
+    (lever_dir / "README.md").write_text(LEVERS_README, encoding="utf-8")
 
     n_rows = sum(len(v) for v in inv.values())
     print(f"capabilities: {len(CAPABILITIES)}; inventory rows (2026 submissions): {n_rows}; "

@@ -1,14 +1,14 @@
 """Lever files (`levers/*.yaml`, methodology §12) through the real ingest assets on small
 real files: stg_levers and stg_lever_changes with the columns and types the what-if
 engine reads, their rejects in ingest_rejects, the reconciliation of ingest_files and
-the checks."""
+the checks; then the bundled lever files."""
 
 from __future__ import annotations
 
 import yaml
 from dagster import AssetSelection
 
-from tests.support import inv, line, scenario
+from tests.support import REPO, DataDir, inv, line, scenario
 
 SELECTION = AssetSelection.groups("ingest")
 
@@ -177,3 +177,22 @@ def test_hostile_yaml_in_levers_is_refused_and_the_others_load(data_dir, run_pip
     assert "aliases" in reasons["levers/bomb.yaml"]
     assert run.check_results()["ingest_reconciliation"] is True
 
+
+def test_the_bundled_lever_files_all_load_with_no_reject(tmp_path, run_pipeline):
+    run = run_pipeline(DataDir.existing(REPO / "data"), selection=SELECTION,
+                       warehouse=tmp_path / "bundled.duckdb")
+    assert run.result.success
+    assert run.failed_checks() == []
+    files = sorted(p.name for p in (REPO / "data" / "levers").glob("*.yaml"))
+    assert len(files) == 6
+    assert run.query("SELECT count(*) FROM ingest_rejects WHERE input_kind = 'levers'") == [(0,)]
+    staged = dict(run.query("SELECT source_file, variant_id FROM stg_levers"))
+    assert sorted(staged) == [f"levers/{name}" for name in files]
+    assert sorted(staged.values()) == ["BUY-CUAS-FI", "LIFT-CAVEATS", "MGMT-PACKAGE",
+                                       "NATO-RELEASE", "NL-WITHDRAWS", "READINESS-5D"]
+    kinds = {k for (k,) in run.query("SELECT DISTINCT change FROM stg_lever_changes")}
+    assert kinds == {"lift_caveats", "release_nato", "readiness", "availability", "withdraw",
+                     "add_options"}
+    # add_options names options of the bundled catalogue, accepted there.
+    assert run.query("SELECT o FROM (SELECT unnest(options) AS o FROM stg_lever_changes) "
+                     "WHERE o NOT IN (SELECT option_id FROM stg_options)") == []
