@@ -466,7 +466,8 @@ def write_levers_template(
     if option_ids:
         options_line = f"  - add_options: {{options: [{option_ids[0]}]}}\n"
     else:
-        options_line = "  # - add_options: {options: [OPT-ID]}   (options/ has no accepted option yet)\n"
+        options_line = ("  # - add_options: {options: [OPT-ID]}   "
+                        "(options/ has no accepted option yet)\n")
     text = LEVERS_TEMPLATE.format(
         state=state, state_name=_plain(member_states[state]), cap=cap, days=10,
         options_line=options_line,

@@ -142,7 +142,8 @@ def test_levers_are_staged_rejected_whole_and_reconciled(data_dir, run_pipeline)
     assert got["levers/d_kind.yaml"][0] == "changes[0].purchase"
     assert "unknown change 'purchase'" in got["levers/d_kind.yaml"][2]
     assert got["levers/e_option.yaml"][:2] == ("changes[0].add_options.options[0]", "OPT-BAD")
-    assert "OPT-BAD, an option that is rejected in options/cat.yaml" in got["levers/e_option.yaml"][2]
+    assert ("OPT-BAD, an option that is rejected in options/cat.yaml"
+            in got["levers/e_option.yaml"][2])
     assert got["levers/f_again.yaml"] == (
         "id", "NOTHING", "variant id 'NOTHING' is already used by levers/b.yaml; each lever "
         "file needs its own id, so this file is not used")

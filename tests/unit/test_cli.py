@@ -404,7 +404,8 @@ def test_lever_files_are_told_by_folder_or_keys_and_checked_whole(capsys, data, 
 def test_a_lever_file_is_checked_against_the_options_and_the_other_lever_files(
         capsys, data, tmp_path):
     (data.root / "options").mkdir()
-    (data.root / "options" / "cdp.yaml").write_text(OPTIONS_YAML, encoding="utf-8")  # OPT-B rejected
+    # OPT-A accepted, OPT-B rejected (quantity 0).
+    (data.root / "options" / "cdp.yaml").write_text(OPTIONS_YAML, encoding="utf-8")
     (data.root / "levers").mkdir()
     (data.root / "levers" / "b.yaml").write_text(
         "id: BUY-A\nname: Buy A\nchanges:\n  - add_options: {options: [OPT-A]}\n", encoding="utf-8")

@@ -133,7 +133,8 @@ RULES = [
     ({"id": "VAR-A", "changes": []}, "name", "name is required"),
     (variant(name=["a", "b"]), "name", "name must be text"),
     ({"id": "VAR-A", "name": "n"}, "changes", "changes must be a list of changes"),
-    ({"id": "VAR-A", "name": "n", "changes": None}, "changes", "(changes: [] is a variant with no change)"),
+    ({"id": "VAR-A", "name": "n", "changes": None}, "changes",
+     "(changes: [] is a variant with no change)"),
     ({"id": "VAR-A", "name": "n", "changes": {"withdraw": {}}}, "changes", "got a mapping"),
     (variant("lift_caveats"), "changes[0]", "got 'lift_caveats' alone; write - lift_caveats: {}"),
     (variant({}), "changes[0]", "must be a mapping with exactly one key, the kind of change"),
@@ -156,7 +157,8 @@ RULES = [
     (variant({"readiness": {"days": 5, "at_least": 0.5}}), "changes[0].readiness.at_least",
      "the allowed keys are days, member_states, capabilities"),
     # readiness
-    (variant({"readiness": {}}), "changes[0].readiness.days", "change 1 (readiness): days is required"),
+    (variant({"readiness": {}}), "changes[0].readiness.days",
+     "change 1 (readiness): days is required"),
     (variant({"readiness": None}), "changes[0].readiness.days", "days is required"),
     (variant({"readiness": {"days": 366}}), "changes[0].readiness.days",
      "days must be a whole number of days between 0 and 365, got '366'"),
@@ -252,7 +254,8 @@ def test_every_problem_of_a_file_is_listed(tmp_path):
 
 
 def test_a_missing_parameter_points_at_its_change(tmp_path):
-    text = "id: V-A\nname: n\nchanges:\n  - release_nato:\n  - readiness:\n      member_states: [PL]\n"
+    text = ("id: V-A\nname: n\nchanges:\n  - release_nato:\n  - readiness:\n"
+            "      member_states: [PL]\n")
     report = check(tmp_path, text)
     assert problems(report) == {
         "changes[1].readiness.days": "change 2 (readiness): days is required (line 6)"}
@@ -322,7 +325,8 @@ def test_hostile_or_broken_yaml_is_refused_whole(tmp_path, text, words):
 def test_a_huge_or_binary_file_is_refused_without_reading_it_as_yaml(tmp_path, monkeypatch):
     path = tmp_path / "v.yaml"
     path.write_bytes(b"\x00\x01binary")
-    assert "binary" in validate_lever_file(path, "levers/v.yaml", STATES, CAPS, OPTIONS).rejects[0].reason
+    report = validate_lever_file(path, "levers/v.yaml", STATES, CAPS, OPTIONS)
+    assert "binary" in report.rejects[0].reason
     monkeypatch.setattr(inputs, "MAX_YAML_BYTES", 100)
     path.write_text(FULL, encoding="utf-8")
     report = validate_lever_file(path, "levers/v.yaml", STATES, CAPS, OPTIONS)
