@@ -28,7 +28,7 @@ BUILT_LAST = (
     "option_frontier",
     "offer_surplus",
     "offer_whom_to_ask",
-    "stg_lever_changes",
+    "whatif_summary",
 )
 
 

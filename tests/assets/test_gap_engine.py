@@ -16,6 +16,7 @@ ALL_CHECKS = {
     "rollups", "case_bounds", "offer_bounds", "buildup_settles", "unit_requests",
     "covers_report_changes", "participation_complete", "mc_bounds", "mc_certain",
     "option_references", "option_choice", "option_engine_agrees", "lever_references",
+    "whatif_baseline", "whatif_is_the_engine",
 }
 
 
