@@ -108,14 +108,14 @@ def figures(con: duckdb.DuckDBPyConnection, params: dict, variant_id: str | None
 
 
 def build(con: duckdb.DuckDBPyConnection, params: dict) -> dict[str, list[str]]:
-    """int_whatif_figures for every lever file, then whatif_capabilities; per variant, the
-    capabilities it touched. What the asset runs (whatif_summary is SQL on top)."""
-    touched, frames = {}, []
+    """int_whatif_figures (the baseline's figures as BASELINE, then what every lever file
+    touches), then whatif_capabilities; per variant, the capabilities it touched. What
+    the asset runs (whatif_summary is SQL on top)."""
+    touched, frames = {}, [query_df(con, "select_whatif_figures", {"variant_id": BASELINE})]
     for variant_id in variants(con):
         touched[variant_id], frame = figures(con, params, variant_id)
         frames.append(frame)
-    write_frame(con, "int_whatif_figures",
-                pd.concat(frames, ignore_index=True) if frames else figures_frame(),
+    write_frame(con, "int_whatif_figures", pd.concat(frames, ignore_index=True),
                 FIGURES_SCHEMA)
     run_sql(con, "whatif_capabilities", params)
     return touched

@@ -1,8 +1,8 @@
--- One variant's figures per scenario, year and capability it touches, from the gap
--- engine's own tables as it built them in the schema `whatif` (gap_capabilities,
--- gap_lines; run with that schema first in the search path): required, allocated,
--- shortfall, risk_level (§3-§5, exactly as for the baseline) and the line counts of
--- whatif_summary.
+-- A variant's figures per scenario, year and capability, from the gap engine's own
+-- tables (gap_capabilities, gap_lines): required, allocated, shortfall, risk_level
+-- (§3-§5) and the line counts of whatif_summary. Run in `main` for the baseline, and with
+-- the schema `whatif` first in the search path for a variant (the capabilities it
+-- touches, as the engine built them there).
 SELECT $variant_id AS variant_id, c.scenario_id, c.year, c.capability_code, c.required,
        c.allocated, c.shortfall, c.risk_level, c.lines, c.lines_met, l.high_risk_lines
 FROM gap_capabilities AS c

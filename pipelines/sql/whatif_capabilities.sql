@@ -1,17 +1,12 @@
 -- Every variant (the baseline as BASELINE, then each lever file) per scenario, year and
 -- capability (methodology §12): required, allocated, shortfall and risk_level as the
 -- engine computed them on the variant's inventory (int_whatif_figures), or the baseline's
--- own figures (gap_capabilities) where the variant changes nothing for that capability;
+-- own figures (gap_capabilities, as int_whatif_figures holds them under BASELINE) where
+-- the variant changes nothing for that capability;
 -- shortfall_baseline and shortfall_delta = shortfall − shortfall_baseline beside them.
 CREATE OR REPLACE TABLE whatif_capabilities AS
 WITH baseline AS (
-    SELECT c.scenario_id, c.year, c.capability_code, c.required, c.allocated, c.shortfall,
-           c.risk_level, c.lines, c.lines_met, l.high_risk_lines
-    FROM gap_capabilities AS c
-    JOIN (SELECT scenario_id, year, capability_code,
-                 count(*) FILTER (WHERE risk_level = 'high') AS high_risk_lines
-          FROM gap_lines GROUP BY ALL) AS l
-      USING (scenario_id, year, capability_code)
+    SELECT * FROM int_whatif_figures WHERE variant_id = 'BASELINE'
 ),
 variants AS (
     SELECT 'BASELINE' AS variant_id

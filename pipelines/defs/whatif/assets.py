@@ -78,7 +78,7 @@ def whatif_is_the_engine(duckdb: DuckDBResource, cdp: CdpSettings) -> AssetCheck
     variant is the engine on a changed inventory, not a second implementation."""
     with duckdb.get_connection() as con:
         again = whatif.baseline_again(con, cdp.sql_params)
-        engine = query_df(con, "select_whatif_baseline")
+        engine = query_df(con, "select_whatif_figures", {"variant_id": whatif.BASELINE})
     keys = ["scenario_id", "year", "capability_code"]
     merged = engine.merge(again, on=keys, how="outer", suffixes=("", "_again"),
                           indicator=True)
