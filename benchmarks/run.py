@@ -645,8 +645,10 @@ def whatif_worker(db: str, repeats: int, memory_limit: str, base_year: int,
             engine.append(sum(build_gaps(con, base_year, horizon_years).values()))
             variants.append(build_whatif(con, base_year, horizon_years))
         levers = con.execute("SELECT count(*) FROM stg_levers").fetchone()[0]
-        recomputed = con.execute("SELECT count(*) FROM int_whatif_figures").fetchone()[0]
-        rows = con.execute("SELECT count(*) FROM whatif_capabilities").fetchone()[0]
+        recomputed = con.execute("SELECT count(*) FROM int_whatif_figures "
+                                 "WHERE variant_id <> 'BASELINE'").fetchone()[0]
+        rows = con.execute("SELECT count(*) FROM whatif_capabilities "
+                           "WHERE variant_id <> 'BASELINE'").fetchone()[0]
     return {"engine_s": engine, "whatif_s": variants, "levers": levers,
             "rows_recomputed": recomputed, "rows": rows}
 
