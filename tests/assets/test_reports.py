@@ -14,6 +14,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+import yaml
 from lxml import html as lxml_html
 
 from pipelines.lib import publish
@@ -27,7 +28,8 @@ MARKING = "UNCLASSIFIED – TEST & CO"
 BASE_YEAR, HORIZON = 2026, 3
 SHEETS = ["Cover", "Summary", "Changes", "Scorecard", "Shortfalls", "Confidence", "Build-up",
           "Build-up by line",
-          "Trajectory", "Concurrency", "Priorities", "Options", "Burden sharing", "Contributions",
+          "Trajectory", "Concurrency", "Priorities", "Options", "What if", "Burden sharing",
+          "Contributions",
           "Offers",
           "Data issues", "Method"]
 UAS, INF, CYBER, MED = "BS.SURV.UAS", "BS.INF.LIGHT", "DS.CYBER.RRT", "DS.MED.ROLE2"
@@ -35,6 +37,7 @@ CYBER_NAME = "=cmd|' /C calc'!A0 cyber team\x07 <script>alert(1)</script>"
 FINLAND = "@SUM(1+1) Finland"
 FI_SCENARIO_NAME = "=HYPERLINK(\"http://evil.invalid\",\"Hybrid aggression\")"
 BAD_CODE = "=1+2"
+LEVER_NAME = "=HYPERLINK(\"http://evil.invalid\",\"caveats\") lifted"
 
 
 def sample(data: DataDir) -> None:
@@ -81,6 +84,20 @@ def sample(data: DataDir) -> None:
     data.scenario("lt", scenario("LT-Y", "LT", [line("L1", UAS, 3, 10), line("L2", INF, 2, 15)]))
     data.scenario("evil", scenario("=EVIL()", "FI", [line("Z", UAS, 1, 10)]))
     data.case("both", {"id": "FI-LT", "name": "Both at once", "scenarios": ["FI-X", "LT-Y"]})
+    # What if (§12): Finland's UAS may act abroad (they help LT-Y); a package that also
+    # releases Poland's NATO share (FI-X runs with Art. 5) and hurries Sweden's UAS.
+    levers = data.root / "levers"
+    levers.mkdir(exist_ok=True)
+    for name, lever in (
+        ("lift", {"id": "LIFT-FI", "name": LEVER_NAME,
+                  "changes": [{"lift_caveats": {"member_states": ["FI"]}}]}),
+        ("package", {"id": "PACKAGE", "name": "Caveats, NATO and readiness", "changes": [
+            {"lift_caveats": {"member_states": ["FI"]}},
+            {"release_nato": {}},
+            {"readiness": {"days": 10, "member_states": ["SE"], "capabilities": [UAS]}}]}),
+    ):
+        (levers / f"{name}.yaml").write_text(yaml.safe_dump(lever, sort_keys=False),
+                                            encoding="utf-8")
     data.write_csv("inbox/offers/fi.csv",
                    ["scenario_id", "member_state", "capability_code", "quantity", "available_in_days",
                     "caveats"],
@@ -374,6 +391,7 @@ def test_no_text_from_the_inputs_becomes_a_formula(reported):
                 assert cell.data_type != "f", f"{ws.title}!{cell.coordinate} holds a formula"
                 if isinstance(cell.value, str):
                     texts[cell.value] = cell
+    assert f"LIFT-FI — {LEVER_NAME}" in texts  # a lever's name, as text in its heading
     for injected in (BAD_CODE, FINLAND, FI_SCENARIO_NAME):
         assert injected in texts, injected
         assert texts[injected].quotePrefix, injected
@@ -400,7 +418,7 @@ def test_the_same_warehouse_gives_the_same_workbook(reported):
 def test_the_html_report_fetches_nothing_from_the_web(reported):
     charts = sorted((reported.latest / publish.CHARTS).glob("*.html"))
     pages = [reported.latest / publish.INDEX, *charts]
-    assert len(pages) == 13
+    assert len(pages) == 14
     external = re.compile(r"^\s*(https?:|//|ftp:)", re.IGNORECASE)
     for page in pages:
         text = page.read_text(encoding="utf-8")
@@ -424,14 +442,14 @@ def test_index_html_reads_from_top_to_bottom(reported):
     assert headings[1].startswith("Headline")
     answers = tree.xpath("//p[@class='answer']")
     assert [p.xpath("string(./b)") for p in answers] == ["FI-X", "LT-Y"]
-    # One line each: covered or not, the gaps, how fast, who helps.
+    # One line each: covered or not, the gaps, how fast, who helps, what the levers do.
     lines = [line.strip() for line in answers[0].xpath("./text()")]
     assert lines[0].startswith("If ") and lines[1].startswith("Gap")
     assert any(line.startswith("Cover builds up") for line in lines)
-    assert lines[-1].startswith("Most help")
+    assert lines[-2].startswith("Most help") and lines[-1].startswith("What if: ")
     assert {"Priorities", "Data issues", "Method"} <= set(headings)
     assert tree.xpath(f"//a[@href='{publish.WORKBOOK}']")
-    assert len(tree.xpath("//div[contains(@class, 'plotly-graph-div')]")) == 12
+    assert len(tree.xpath("//div[contains(@class, 'plotly-graph-div')]")) == 13
 
 
 def test_charts_come_as_png_copies_when_a_browser_is_present(reported):
@@ -442,7 +460,7 @@ def test_charts_come_as_png_copies_when_a_browser_is_present(reported):
         assert metadata["png_copies"].value.startswith("not made: no Chromium")
         assert "preview" not in metadata
     else:
-        assert len(pngs) == 12
+        assert len(pngs) == 13
         assert all(p.read_bytes().startswith(b"\x89PNG") for p in pngs)
         assert "data:image/png;base64," in metadata["preview"].value
 
@@ -507,3 +525,57 @@ def test_the_confidence_sheet_matches_the_monte_carlo(reported):
         assert row["Risk"] == risk
         band = "high" if p_met >= 0.9 else "medium" if p_met >= 0.5 else "low"
         assert row["Confidence"] == band
+
+
+def test_the_what_if_sheet_matches_the_warehouse(reported):
+    run = reported.run
+    ws = reported.workbook()["What if"]
+    side = {r["Scenario"]: r for r in table_rows(ws, "WhatIfShortfall")}
+    expected = run.query(
+        "SELECT scenario_id, variant_id, total_shortfall FROM whatif_summary WHERE year = ?",
+        [BASE_YEAR])
+    assert len(side) == 2 and len(expected) == 3 * 2  # the baseline and two variants
+    for sid, variant, total in expected:
+        assert side[sid]["Baseline" if variant == "BASELINE" else variant] == \
+            pytest.approx(total)
+    # The single lever first, then the package; each said in words, then its figures per
+    # scenario and year beside the baseline, then the capabilities it moves.
+    texts = {c.value for row in ws.iter_rows() for c in row if isinstance(c.value, str)}
+    assert {"@SUM(1+1) Finland lifts its caveats (units may act abroad)",
+            "NATO commitments released for every capability",
+            "Sweden's units of surveillance UAS at 10 days' notice at most",
+            f"LIFT-FI — {LEVER_NAME}", "PACKAGE — Caveats, NATO and readiness"} <= texts
+    for number, variant in ((1, "LIFT-FI"), (2, "PACKAGE")):
+        shown = {(r["Scenario"], r["Year"]): r for r in table_rows(ws, f"WhatIf{number}")}
+        summary = run.df("SELECT * FROM whatif_summary WHERE variant_id = ?", [variant])
+        assert len(shown) == len(summary) == 2 * (HORIZON + 1)
+        for e in summary.itertuples():
+            r = shown[(e.scenario_id, e.year)]
+            assert (r["Met, baseline"], r["Met, variant"], r["High risk, baseline"],
+                    r["High risk, variant"]) == (e.lines_met_baseline, e.lines_met,
+                                                 e.high_risk_lines_baseline, e.high_risk_lines)
+            assert (r["Shortfall, baseline"], r["Shortfall, variant"], r["Closed"]) == \
+                pytest.approx((e.total_shortfall_baseline, e.total_shortfall,
+                               e.total_shortfall_baseline - e.total_shortfall))
+        moved = {(r["Scenario"], r["Capability"]) for r in table_rows(ws, f"WhatIfMoves{number}")}
+        expected_moves = set(run.query(
+            "SELECT DISTINCT scenario_id, capability_code FROM whatif_capabilities "
+            "WHERE variant_id = ? AND (abs(shortfall_delta) > 1e-9 * greatest(required, 1) "
+            "OR risk_level <> risk_level_baseline)", [variant]))
+        assert moved == expected_moves and moved
+    # The package closes part of FI-X's shortfall (Poland's NATO share, Sweden faster).
+    fi = run.query("SELECT total_shortfall, total_shortfall_baseline FROM whatif_summary "
+                   "WHERE variant_id = 'PACKAGE' AND scenario_id = 'FI-X' AND year = ?",
+                   [BASE_YEAR])[0]
+    assert fi[0] < fi[1]
+
+
+def test_the_answer_names_the_lever_that_closes_most_and_the_chart_draws_them(reported):
+    tree = lxml_html.fromstring((reported.latest / publish.INDEX).read_text(encoding="utf-8"))
+    answers = {p.xpath("string(./b)"): [line.strip() for line in p.xpath("./text()")]
+               for p in tree.xpath("//p[@class='answer']")}
+    what_if = answers["FI-X"][-1]
+    assert what_if.startswith("What if: ") and "PACKAGE" in what_if
+    chart = (reported.latest / publish.CHARTS / "whatif.html").read_text(encoding="utf-8")
+    assert '"name":"baseline"' in chart and '"name":"PACKAGE (package)"' in chart
+    assert tree.xpath("//h2[@id='whatif']")

@@ -61,11 +61,16 @@ def test_libreoffice_opens_the_workbook_and_prints_every_sheet(data_dir, run_pip
     assert "border_security" not in text and "domestic_support" not in text
     noise = re.findall(r"\d+\.\d{5,}", text)
     assert not noise, f"raw float noise printed: {noise[:5]}"
-    for sheet in ("Summary", "Offers", "Data issues"):
+    for sheet in ("Summary", "Offers", "What if", "Data issues"):
         # A right-aligned figure run into the left-aligned text of the next column prints
         # as '6.0border security'.
         for page in pages_of(text, sheet):
             assert not re.search(r"\d\.\d[a-z]", page), (sheet, page)
+
+    # The What if sheet prints with what each lever changes, in words.
+    what_if = "\n".join(pages_of(text, "What if"))
+    assert "Finland lifts its caveats (units may act abroad)" in what_if
+    assert "PACKAGE: the capabilities it moves" in what_if
 
     assert_no_smoothed_chart(workbook)
     assert_cells_are_padded_and_rounded(workbook)

@@ -33,6 +33,7 @@ READS = [
     "offer_lines", "offer_allocation", "offer_whom_to_ask", "offer_surplus", "offer_coordination",
     "gap_buildup", "gap_unit_requests", "gap_changes", "mc_lines", "mc_capabilities", "mc_roles",
     "option_choice", "option_frontier", "option_effects", "stg_options", "stg_option_budgets",
+    "whatif_summary", "whatif_capabilities", "stg_levers", "stg_lever_changes",
 ]
 PNG_WIDTH = 1200
 PREVIEW = "top_shortfalls"  # the chart shown small in the Dagster UI
@@ -80,8 +81,9 @@ def report_workbook(
     context: AssetExecutionContext, duckdb: DuckDBResource, cdp: CdpSettings
 ) -> MaterializeResult:
     """The Excel workbook a working group receives (`cdp_gap_report.xlsx`): cover, summary,
-    stoplight scorecard, shortfalls, trajectory, concurrency, priorities, burden sharing,
-    contributions, data issues and method. Written into this run's archive folder."""
+    stoplight scorecard, shortfalls, trajectory, concurrency, priorities, options, what if,
+    burden sharing, contributions, data issues and method. Written into this run's archive
+    folder."""
     run = run_info(context, cdp)
     with duckdb.get_connection() as con:
         frames = report_frames(con, cdp.sql_params)

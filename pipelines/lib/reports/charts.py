@@ -8,7 +8,7 @@ import pandas as pd
 from pipelines.lib.publish import RunInfo
 from pipelines.lib.reports import (
     buildup, burden_sharing, concurrency, confidence, offers, options, scorecard, shortfalls,
-    trajectory,
+    trajectory, what_if,
 )
 from pipelines.lib.reports.figures import Chart
 
@@ -16,6 +16,18 @@ from pipelines.lib.reports.figures import Chart
 def build_charts(frames: dict[str, pd.DataFrame], run: RunInfo) -> list[Chart]:
     years = frames["capability_years"]
     base = years[years.year == run.base_year]
+    # With no lever file there is nothing to compare: the chart is left out.
+    whatif = [] if frames["levers"].empty else [
+        Chart("whatif", "What if: the shortfall each lever and package closes",
+              "Each scenario's total shortfall (force-pool units, over its capabilities) under "
+              "the baseline (grey), under each single lever and under each package of levers "
+              "(navy), as the lever files (levers/*.yaml) would make the inventory; scenarios "
+              f"with the largest shortfall in {run.base_year} first. What a variant closes is "
+              "the drop from the grey bar; hover a bar for it. Move the year slider for the "
+              f"years {run.base_year}–{run.last_year}; the workbook's What if sheet says what "
+              "each variant changes.",
+              what_if.whatif_figure(frames["whatif"], run)),
+    ]
     return [
         Chart("scorecard", "Scorecard: risk per capability and scenario",
               "Colour is the risk of each scenario's lines for the capability, the figure its "
@@ -59,6 +71,7 @@ def build_charts(frames: dict[str, pd.DataFrame], run: RunInfo) -> list[Chart]:
               "Shortfall in the base year over all scenarios, before and after the options "
               "chosen at the options file's budget.",
               options.before_after_figure(frames["option_effects"])),
+        *whatif,
         Chart("burden_sharing", "Burden sharing: contribution share against GDP share",
               "Among the states other than the invoking one, in the base year. A state above its "
               "GDP share carries more than its weight. Choose the scenario in the menu.",

@@ -18,6 +18,7 @@ def report_frames(con, params: dict) -> dict[str, pd.DataFrame]:
         "offer_lines", "offer_accepted", "offer_whom_to_ask", "offer_surplus",
         "offer_coordination", "buildup", "buildup_lines", "gap_changes", "confidence",
         "confidence_status", "options", "option_effects", "option_frontier",
+        "levers", "lever_changes", "whatif", "whatif_capabilities",
     ]
     frames = {name: query_df(con, f"report_{name}", params) for name in names}
     frames["headline"] = query_df(con, "select_headline", params).merge(

@@ -147,6 +147,16 @@ METHOD = [
      "them explicitly instead: each unit counts as the share of its requirement line it fills, "
      "so a whole line counts 1 whatever its unit. The invoking state's own effort is shown, "
      "but it is not burden sharing."),
+    ("What if",
+     "A lever file (levers/*.yaml) is a variant of the inventory: a list of changes made in "
+     "order to the accepted rows (lift caveats, release NATO commitments, shorter notice, "
+     "higher availability, longer service, a state that does not take part, options added), "
+     "each limited to the member states and capabilities it names; then every figure is "
+     "computed again by the same rules as above. The What if sheet says each change in "
+     "words and sets the variant's lines met, high-risk lines and total shortfall beside the "
+     "baseline's (the inventory as it is) per scenario and year; closed = the baseline's "
+     "shortfall − the variant's, negative where the variant opens more. A single lever is a "
+     "file of one change, a package a file of several."),
     ("Years",
      "Every sheet shows the base year, except Trajectory, which covers the whole horizon; the "
      "charts' year slider does too. The warehouse holds every year."),

@@ -14,6 +14,7 @@ from pipelines.lib.publish import CHARTS, INDEX, WORKBOOK, RunInfo
 from pipelines.lib.reports.answer import scenario_answers
 from pipelines.lib.reports.buildup import line_status
 from pipelines.lib.reports.figures import CONFIG, Chart
+from pipelines.lib.reports.levers import KINDS, variant_sentences
 from pipelines.lib.reports.look import (
     FONT, METHOD, NAVY, RISK_COLOURS, RISK_LEVELS, RISK_MEANINGS, RISK_TEXT_COLOURS, Col,
 )
@@ -221,6 +222,7 @@ def index_page(frames: dict[str, pd.DataFrame], charts: list[Chart], run: RunInf
             Col("capability_code", "Capability"), Col("member_state", "Held by"),
             Col("quantity", "Quantity", "qty"), Col("cost_meur", "Cost (M€)", "qty"),
         ], empty="No options file, or no option is worth its cost within the budget."),
+        *_whatif(frames, by_name, plot),
         f"<h2 id=\"data-issues\">Data issues</h2>\n<p class=\"intro\">{len(issues)} input rows "
         "are not used in the figures: rejected values and files, and rows superseded by a newer "
         "submission.</p>",
@@ -238,6 +240,25 @@ def index_page(frames: dict[str, pd.DataFrame], charts: list[Chart], run: RunInf
         ),
     ]
     return _page("CDP gap report", run, "\n".join(sections))
+
+
+def _whatif(frames: dict[str, pd.DataFrame], charts: dict[str, Chart], plot) -> list[str]:
+    """The What if chart and what each variant changes; nothing without a lever file."""
+    levers = frames["levers"]
+    if levers.empty or "whatif" not in charts:
+        return []
+    sentences = [variant_sentences(frames["lever_changes"], v) for v in levers.variant_id]
+    said = levers.assign(
+        what=[KINDS.get(kind, kind) for kind in levers.kind],
+        changes_said=[". ".join(s) + "." if s else "nothing" for s in sentences])
+    return [
+        plot("whatif"),
+        "<h3>What each variant changes</h3>",
+        html_table(said, [
+            Col("variant_id", "Variant"), Col("name", "Name"), Col("what", "Kind"),
+            Col("changes_said", "What it changes, in order"),
+        ]),
+    ]
 
 
 def _cards(items) -> str:

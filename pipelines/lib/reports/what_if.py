@@ -123,8 +123,16 @@ def _side_by_side(base: pd.DataFrame, levers: pd.DataFrame) -> tuple[pd.DataFram
     for number, lever in enumerate(levers.itertuples()):
         rows = base[base.variant_id == lever.variant_id].set_index("scenario_id")
         frame[f"v{number}"] = frame.scenario_id.map(rows.total_shortfall)
-        columns.append(Col(f"v{number}", lever.variant_id, "qty", width=FIGURE))
+        columns.append(Col(f"v{number}", lever.variant_id, "qty",
+                           width=_header_width(lever.variant_id)))
     return frame, columns
+
+
+def _header_width(variant_id: str) -> float:
+    """Room for an id in a bold header, broken only after its hyphens: capitals are wider
+    than the digit a column's width counts in."""
+    longest = max(len(part) + 1 for part in variant_id.split("-"))
+    return max(FIGURE, round(1.3 * longest + 2))
 
 
 def variant_order(whatif: pd.DataFrame) -> list[tuple[str, str, str]]:
@@ -214,12 +222,14 @@ def whatif_figure(whatif: pd.DataFrame, run: RunInfo) -> go.Figure:
                [["total_shortfall", "total_shortfall_baseline"]].max()), default=0.0)
     layout = {
         "barmode": "group",
-        "xaxis": {"title": {"text": "scenario, largest baseline shortfall first"}},
+        # Slanted scenario ids; the bottom margin holds them and, on an image, the marking.
+        "xaxis": {"tickangle": -30, "automargin": False},
         # One range for every year, so bars compare across the slider and none is cut.
         "yaxis": {"title": {"text": "total shortfall (force-pool units)"},
                   "range": [0, top * 1.08 if top > 0 else 1]},
-        "legend": {"orientation": "h", "y": 1.12},
-        "margin": {"l": 10, "r": 10, "t": 60, "b": 40},
+        # Beside the plot, not above it: the image's title takes the room above.
+        "legend": {"title": {"text": "variant"}},
+        "margin": {"l": 10, "r": 10, "t": 40, "b": 110},
     }
     if len(years) > 1:
         steps = []
@@ -229,6 +239,6 @@ def whatif_figure(whatif: pd.DataFrame, run: RunInfo) -> go.Figure:
                           "args": [{"y": list(ys), "customdata": list(customs)}]})
         layout["sliders"] = [{
             "active": years.index(run.base_year) if run.base_year in years else 0,
-            "currentvalue": {"prefix": "Year: "}, "pad": {"t": 60}, "steps": steps,
+            "currentvalue": {"prefix": "Year: "}, "pad": {"t": 110}, "steps": steps,
         }]
     return style_figure(fig, 540, **layout)

@@ -13,12 +13,14 @@ from pipelines.lib.publish import RunInfo
 from pipelines.lib.reports import (
     buildup, buildup_lines, burden_sharing, changes, concurrency, confidence, contributions, cover,
     data_issues, method, offers, options, priorities, scorecard, shortfalls, summary, trajectory,
+    what_if,
 )
 from pipelines.lib.reports.writer import Links, ReportBook, row_link
 
 SHEETS = [
     cover, summary, changes, scorecard, shortfalls, confidence, buildup, buildup_lines, trajectory,
-    concurrency, priorities, options, burden_sharing, contributions, offers, data_issues, method,
+    concurrency, priorities, options, what_if, burden_sharing, contributions, offers, data_issues,
+    method,
 ]
 
 
