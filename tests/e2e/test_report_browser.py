@@ -2,11 +2,13 @@
 in headless Chromium. The answer per scenario is on screen, nothing on the page fails, and
 no request leaves file:// (the report is for networks without internet).
 
-With CDP_SCREENSHOTS_DIR set it also saves the top of the page as report-index.png for
-docs/planners-guide.md.
+With CDP_SCREENSHOTS_DIR set it also saves the top of the page as report-index.png, and
+the What if chart as report-whatif.png, for docs/planners-guide.md.
 """
 
 from __future__ import annotations
+
+import shutil
 
 import pytest
 
@@ -61,3 +63,16 @@ def test_index_html_shows_the_answers_offline(browser, bundled):  # noqa: F811
     assert not errors, errors
     outside = [url for url in requests if not url.startswith(("file:", "data:", "blob:", "about:"))]
     assert not outside, outside
+
+
+def test_the_what_if_chart_of_the_bundled_data(bundled):
+    """The bundled lever files give the What if chart (and, with a Chromium, its image);
+    with CDP_SCREENSHOTS_DIR set the image is the guide's report-whatif.png."""
+    chart = bundled.latest / publish.CHARTS / "whatif.html"
+    text = chart.read_text(encoding="utf-8")
+    assert "MGMT-PACKAGE (package)" in text and "READINESS-5D" in text
+    image = chart.with_suffix(".png")
+    target = screenshots.target("report-whatif.png")
+    if target is not None:
+        assert image.is_file(), "no PNG copy: is Chromium installed?"
+        shutil.copyfile(image, target)
