@@ -100,6 +100,7 @@ TARGETS = {  # key: (comparison, target)
     "options_over_engine_bundled": ("<=", 5),
     "options_over_engine_1e6": ("<=", 20),
     "whatif_over_engine_bundled": ("<=", 3),
+    "report_set_mb_bundled": ("<=", 10),
 }
 MARKING = "UNCLASSIFIED – BENCHMARK DATA"
 
@@ -715,6 +716,10 @@ def refresh(data_dir: Path, work: Path, shape: Shape) -> dict:
         "peak_rss_mb": done.peak_rss_mb,
         "at_peak_mb": done.at_peak,
         "steps": len(steps),
+        # One published set (reports/latest: the workbook, index.html, the chart pages and
+        # their PNG copies, the shared plotly.js, the manifest), as a planner copies it.
+        "report_set_mb": sum(f.stat().st_size for f in (work / "reports" / "latest").rglob("*")
+                             if f.is_file()) / 1e6,
         "slowest_steps_s": dict(
             sorted(((k, s["code"]) for k, s in steps.items()), key=lambda kv: -kv[1])[:8]
         ),
@@ -969,6 +974,7 @@ def headline(r: dict) -> dict:
         "options_over_engine_bundled": get("options", "bundled", "options_over_engine"),
         "options_over_engine_1e6": get("options", "1e6", "options_over_engine"),
         "whatif_over_engine_bundled": get("whatif", "bundled", "whatif_over_engine"),
+        "report_set_mb_bundled": get("refresh", "bundled", "report_set_mb"),
     }
 
 
@@ -1068,6 +1074,14 @@ def table(r: dict) -> str:
             f"{f['run_s']:,.1f} s run",
             f"{f['orchestration_share_in_run']:.0%}",
         )
+        if "report_set_mb" in f:
+            add(
+                "one published report set (workbook, index.html, chart pages and PNGs, one "
+                "shared plotly.js), MB",
+                name,
+                f"{f['report_set_mb']:,.1f} MB",
+                key="report_set_mb_bundled" if name == "bundled" else None,
+            )
     for size, m in r.get("mc", {}).items():
         if "error" in m:
             add("Monte Carlo vs one deterministic pass of the gaps group", size,

@@ -53,6 +53,8 @@ LATEST = "latest"
 MANIFEST = "manifest.json"
 WORKBOOK = "cdp_gap_report.xlsx"
 INDEX = "index.html"
+# One local copy of plotly.js per published set, which every page of the set loads.
+PLOTLY_JS = "plotly.min.js"
 CHARTS = "charts"
 RETIRED_PREFIX = f"{LATEST}.before-"
 

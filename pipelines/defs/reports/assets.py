@@ -107,16 +107,17 @@ def report_workbook(
 def report_charts(
     context: AssetExecutionContext, duckdb: DuckDBResource, cdp: CdpSettings
 ) -> MaterializeResult:
-    """The charts as self-contained HTML pages (plotly.js inlined, nothing fetched from the
-    web) with the marking top and bottom, PNG copies when a Chromium is at hand, and
-    `index.html`: the report to read from top to bottom. Written into this run's archive
-    folder."""
+    """The charts as HTML pages that fetch nothing from the web (plotly.js is one local
+    file of the set, `plotly.min.js`, which every page loads) with the marking top and
+    bottom, PNG copies when a Chromium is at hand, and `index.html`: the report to read
+    from top to bottom. Written into this run's archive folder."""
     run = run_info(context, cdp)
     with duckdb.get_connection() as con:
         frames = report_frames(con, cdp.sql_params)
     folder = publish.run_folder(cdp.reports_dir, run.run_id)
     data_as_of = frames["facts"].data_as_of.iloc[0]
     made = charts.build_charts(frames, run)
+    publish.write_text(folder / publish.PLOTLY_JS, pages.plotly_js())
     chart_pages = [
         publish.write_text(folder / publish.CHARTS / f"{chart.name}.html",
                            pages.chart_page(chart, run, data_as_of))
