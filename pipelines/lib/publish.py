@@ -30,8 +30,8 @@ now lives beside `archive/`); anything else in it is kept for a person to look a
 publication, which finishes the move.
 
 The archive keeps the newest `CDP_ARCHIVE_KEEP` complete sets (`prune_archive`): a set is
-~40 MB (plotly.js is inlined in every page so that each works alone, offline), and the
-nightly refresh would otherwise fill a disk within a year. The set `latest` points at is
+~8 MB on the bundled data (one shared copy of plotly.js, the workbook, the pages and their
+PNGs), and the nightly refresh would otherwise fill a disk in time. The set `latest` points at is
 never removed. The figures themselves stay in the warehouse (`gap_history`).
 """
 
