@@ -10,6 +10,8 @@ the asset instead of giving an answer.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pandas as pd
 from dagster import (
     AssetCheckResult,
@@ -25,8 +27,10 @@ from dagster_duckdb import DuckDBResource
 
 from pipelines.defs.resources import CdpSettings
 from pipelines.defs.sql_assets import OWNERS, sql_check, sql_table_asset, table_metadata
-from pipelines.lib import options
 from pipelines.lib.warehouse import markdown_table, query_df, write_frame
+
+if TYPE_CHECKING:
+    from pipelines.lib import options
 
 GROUP = "options"
 KINDS = {"duckdb", "python"}
@@ -56,6 +60,8 @@ def _spec(name: str, description: str) -> AssetSpec:
 
 def problem_from(con, params: dict) -> options.OptionProblem | None:
     """The §11 problem from the warehouse; None when there is no option or no budget."""
+    from pipelines.lib import options  # scipy's MILP: loaded when an option is chosen
+
     catalogue = con.execute(
         "SELECT option_id, cost_meur FROM stg_options ORDER BY option_id").df()
     if catalogue.empty:

@@ -10,6 +10,7 @@ the set's manifest and switches the link `latest` to that folder in one step, so
 
 import base64
 import datetime as dt
+from typing import TYPE_CHECKING
 
 import pandas as pd
 from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, asset
@@ -18,10 +19,12 @@ from dagster_duckdb import DuckDBResource
 from pipelines.defs.resources import CdpSettings
 from pipelines.defs.sql_assets import OWNERS
 from pipelines.lib import publish
-from pipelines.lib.reports import charts, images, pages
-from pipelines.lib.reports.figures import Chart, static
 from pipelines.lib.reports.frames import report_frames
-from pipelines.lib.reports.workbook import build_workbook
+
+# The layout code (openpyxl styles, plotly figures, the browser for PNGs) is imported by
+# the report steps that use it, not when the definitions load for every run and the UI.
+if TYPE_CHECKING:
+    from pipelines.lib.reports.figures import Chart
 
 GROUP = "reports"
 # Every table the report_*.sql queries read.
@@ -84,6 +87,8 @@ def report_workbook(
     stoplight scorecard, shortfalls, trajectory, concurrency, priorities, options, what if,
     burden sharing, contributions, data issues and method. Written into this run's archive
     folder."""
+    from pipelines.lib.reports.workbook import build_workbook
+
     run = run_info(context, cdp)
     with duckdb.get_connection() as con:
         frames = report_frames(con, cdp.sql_params)
@@ -111,6 +116,8 @@ def report_charts(
     file of the set, `plotly.min.js`, which every page loads) with the marking top and
     bottom, PNG copies when a Chromium is at hand, and `index.html`: the report to read
     from top to bottom. Written into this run's archive folder."""
+    from pipelines.lib.reports import charts, pages
+
     run = run_info(context, cdp)
     with duckdb.get_connection() as con:
         frames = report_frames(con, cdp.sql_params)
@@ -145,9 +152,12 @@ def report_charts(
     return MaterializeResult(metadata=metadata)
 
 
-def _pngs(context: AssetExecutionContext, made: list[Chart], marking: str):
+def _pngs(context: AssetExecutionContext, made: list["Chart"], marking: str):
     """PNG copies of the charts, a small preview of one, and what became of them; the
     HTML stands without them."""
+    from pipelines.lib.reports import images
+    from pipelines.lib.reports.figures import static
+
     browser = images.find_browser()
     if not browser:
         status = ("not made: no Chromium found (set BROWSER_PATH or put chromium on PATH); "
