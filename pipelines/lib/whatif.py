@@ -26,6 +26,9 @@ baseline.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 import duckdb
 import pandas as pd
 
@@ -65,14 +68,15 @@ def _engine(con: duckdb.DuckDBPyConnection, params: dict) -> None:
         run_sql(con, step, params)
 
 
-def _in_schema(con: duckdb.DuckDBPyConnection, work) -> None:
-    """Run ``work()`` with ``whatif`` as the schema where unqualified tables are created
-    and first looked up (``main`` after it); always back to ``main``, schema dropped."""
+@contextmanager
+def _variant_schema(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """``whatif`` as the schema where unqualified tables are created and first looked up
+    (``main`` after it) while the block runs; always back to ``main``, schema dropped."""
     con.execute(f"CREATE SCHEMA IF NOT EXISTS {SCHEMA}")
     try:
         con.execute(f"USE {SCHEMA}")
         con.execute(f"SET search_path = '{SCHEMA},main'")
-        work()
+        yield
     finally:
         con.execute("USE main")
         con.execute("RESET search_path")
@@ -86,9 +90,7 @@ def figures(con: duckdb.DuckDBPyConnection, params: dict, variant_id: str | None
 
     ``variant_id=None, all_capabilities=True`` runs the same path with no change over
     every capability: the baseline again, for the check that the path is the engine."""
-    out = {"touched": [], "figures": figures_frame()}
-
-    def work():
+    with _variant_schema(con):
         run_sql(con, "whatif_rows", {"variant_id": variant_id})
         steps = [] if variant_id is None else [s for (s,) in con.execute(
             "SELECT step FROM stg_lever_changes WHERE variant_id = $v ORDER BY step",
@@ -96,15 +98,13 @@ def figures(con: duckdb.DuckDBPyConnection, params: dict, variant_id: str | None
         for step in steps:
             run_sql(con, "whatif_change", {"variant_id": variant_id, "step": step})
         run_sql(con, "whatif_variant", {"all_capabilities": all_capabilities})
-        out["touched"] = [c for (c,) in con.execute(
+        touched = [c for (c,) in con.execute(
             "SELECT capability_code FROM whatif_touched ORDER BY ALL").fetchall()]
-        if out["touched"]:
-            _engine(con, params)
-            out["figures"] = query_df(con, "select_whatif_figures",
-                                      {"variant_id": variant_id or BASELINE})
-
-    _in_schema(con, work)
-    return out["touched"], out["figures"]
+        if not touched:
+            return [], figures_frame()
+        _engine(con, params)
+        return touched, query_df(con, "select_whatif_figures",
+                                 {"variant_id": variant_id or BASELINE})
 
 
 def build(con: duckdb.DuckDBPyConnection, params: dict) -> dict[str, list[str]]:
