@@ -80,8 +80,10 @@ def whatif_is_the_engine(duckdb: DuckDBResource, cdp: CdpSettings) -> AssetCheck
         again = whatif.baseline_again(con, cdp.sql_params)
         engine = query_df(con, "select_whatif_figures", {"variant_id": whatif.BASELINE})
     keys = ["scenario_id", "year", "capability_code"]
-    merged = engine.merge(again, on=keys, how="outer", suffixes=("", "_again"),
-                          indicator=True)
+    # As text: with no scenario at all one side is an empty frame of no particular type.
+    merged = engine.astype({k: str for k in keys}).merge(
+        again.astype({k: str for k in keys}), on=keys, how="outer", suffixes=("", "_again"),
+        indicator=True)
     differs = merged["_merge"] != "both"
     for column in COMPARED:
         differs |= merged[column].astype(str) != merged[f"{column}_again"].astype(str)
