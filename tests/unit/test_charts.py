@@ -112,3 +112,49 @@ def test_the_what_if_chart_says_so_without_a_shortfall():
     rows = rows[rows.scenario_id == "EE-Z"]
     fig = whatif_figure(rows, RUN)
     assert not fig.data and "no scenario is short" in fig.layout.title.text
+
+
+# --- Scorecard ----------------------------------------------------------------------
+
+def capability_years(n_scenarios: int, years=(2026, 2027, 2028)) -> pd.DataFrame:
+    """report_capability_years' shape: `n_scenarios` scenarios × 2 capabilities; scenario
+    k is short by k in the base year (so the largest ids are the largest shortfalls)."""
+    rows = []
+    for k in range(n_scenarios):
+        for year in years:
+            for code in ("CAP.A", "CAP.B"):
+                short = float(k) if year == years[0] and code == "CAP.A" else 0.0
+                rows.append({
+                    "scenario_id": f"S-{k:03d}", "year": year, "capability_code": code,
+                    "capability_name": code, "priority_rank": 1 if code == "CAP.A" else 2,
+                    "required": 200.0, "allocated": 200.0 - short, "shortfall": short,
+                    "coverage": (200.0 - short) / 200.0, "risk_value": 1 if short else 0,
+                    "risk_level": "low" if short else "none", "p_no_shortfall": None,
+                })
+    return pd.DataFrame(rows)
+
+
+def test_the_scorecard_heatmap_shows_the_scenarios_with_the_largest_shortfall():
+    from pipelines.lib.reports.scorecard import (
+        SCORECARD_SCENARIOS, scorecard_figure, scorecard_scope,
+    )
+
+    n = SCORECARD_SCENARIOS + 170
+    years = capability_years(n)
+    scenarios = pd.DataFrame({"scenario_id": [f"S-{k:03d}" for k in range(n)]})
+    fig = scorecard_figure(years, scenarios, RUN)
+    expected = [f"S-{k:03d}" for k in range(n - SCORECARD_SCENARIOS, n)]
+    assert all(list(trace.x) == expected for trace in fig.data)
+    assert len(fig.data) == 3  # one heatmap per year, behind the slider
+    scope = scorecard_scope(years, scenarios, RUN)
+    assert f"{SCORECARD_SCENARIOS} of {n} scenarios" in scope and "Scorecard sheet" in scope
+
+
+def test_a_few_scenarios_are_all_in_the_scorecard():
+    from pipelines.lib.reports.scorecard import scorecard_figure, scorecard_scope
+
+    years = capability_years(4)
+    scenarios = pd.DataFrame({"scenario_id": ["S-003", "S-000", "S-002", "S-001"]})
+    fig = scorecard_figure(years, scenarios, RUN)
+    assert list(fig.data[0].x) == ["S-003", "S-000", "S-002", "S-001"]
+    assert scorecard_scope(years, scenarios, RUN) == ""

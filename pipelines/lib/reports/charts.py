@@ -32,7 +32,8 @@ def build_charts(frames: dict[str, pd.DataFrame], run: RunInfo) -> list[Chart]:
         Chart("scorecard", "Scorecard: risk per capability and scenario",
               "Colour is the risk of each scenario's lines for the capability, the figure its "
               "coverage. Move the year slider to see gaps open and close as forces enter and "
-              "leave service. Blank: the scenario does not need the capability.",
+              "leave service. Blank: the scenario does not need the capability."
+              + scorecard.scorecard_scope(years, frames["scenarios"], run),
               scorecard.scorecard_figure(years, frames["scenarios"], run)),
         Chart("top_shortfalls", "Largest shortfalls by scenario and role",
               f"The requirement lines with the largest shortfall in {run.base_year}, in force-pool "

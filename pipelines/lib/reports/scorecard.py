@@ -78,13 +78,39 @@ def sheet(report: ReportBook, frames, run: RunInfo, links: Links) -> None:
     )
 
 
+# More columns than this make a heatmap no one can read (and a page of tens of MB at 200
+# scenarios); the workbook's Scorecard sheet keeps every scenario.
+SCORECARD_SCENARIOS = 30
+
+
+def scorecard_scenarios(years: pd.DataFrame, scenarios: pd.DataFrame, run: RunInfo) -> list[str]:
+    """The scenarios the heatmap shows, in the order of `scenarios`: all of them, or the
+    SCORECARD_SCENARIOS with the largest total shortfall in the base year (then by id)."""
+    ids = list(scenarios.scenario_id)
+    if len(ids) <= SCORECARD_SCENARIOS:
+        return ids
+    base = years[years.year == run.base_year].groupby("scenario_id")["shortfall"].sum()
+    order = sorted(ids, key=lambda sid: (-float(base.get(sid, 0.0)), sid))
+    kept = set(order[:SCORECARD_SCENARIOS])
+    return [sid for sid in ids if sid in kept]
+
+
+def scorecard_scope(years: pd.DataFrame, scenarios: pd.DataFrame, run: RunInfo) -> str:
+    """What the heatmap leaves out, for its introduction ('' when it shows every scenario)."""
+    shown, total = len(scorecard_scenarios(years, scenarios, run)), len(scenarios)
+    if shown == total:
+        return ""
+    return (f" Shown: the {shown} of {total} scenarios with the largest shortfall in "
+            f"{run.base_year}; the workbook's Scorecard sheet has them all.")
+
+
 def scorecard_figure(years: pd.DataFrame, scenarios: pd.DataFrame, run: RunInfo) -> go.Figure:
     ranked = (years[["capability_code", "capability_name", "priority_rank"]]
               .drop_duplicates("capability_code")
               .sort_values(["priority_rank", "capability_code"], na_position="last"))
     codes = list(ranked.capability_code)
     names = dict(zip(ranked.capability_code, ranked.capability_name))
-    ids = list(scenarios.scenario_id)
+    ids = scorecard_scenarios(years, scenarios, run)
     shown = list(run_years(run))
     fig = go.Figure()
     for year in shown:
