@@ -804,26 +804,35 @@ def validate_case(path, source_file: str, known_scenario_ids: Container[str]) ->
     return CaseReport(source_file, sha, case, scenario_ids, [])
 
 
-def dedupe_scenarios(reports: list[ScenarioReport]) -> list[ScenarioReport]:
-    """In source_file order, reject whole any later file that reuses an accepted scenario id."""
+def _first_id_wins(reports: list, id_of: Callable, rejected_whole: Callable, id_name: str,
+                   each: str) -> list:
+    """In source_file order, reject whole any later file that reuses the id of an accepted
+    one. `id_of(report)` is the file's id (None when the file is rejected already);
+    `rejected_whole(report, reject)` the report with nothing accepted and that reject."""
     first_file: dict[str, str] = {}
     out = []
     for report in sorted(reports, key=lambda r: r.source_file):
-        if report.scenario is None:
+        own = id_of(report)
+        if own is None:
             out.append(report)
-            continue
-        scenario_id = report.scenario["scenario_id"]
-        if scenario_id in first_file:
-            reject = Reject(report.source_file, None, None, "id", scenario_id,
-                            f"scenario id '{scenario_id}' is already used by "
-                            f"{first_file[scenario_id]}; each scenario needs its own id, so "
-                            "this file is not used")
-            out.append(dataclasses.replace(report, scenario=None, requirements=[],
-                                           rejects=[reject]))
+        elif own in first_file:
+            out.append(rejected_whole(report, Reject(
+                report.source_file, None, None, "id", own,
+                f"{id_name} '{own}' is already used by {first_file[own]}; {each} needs its "
+                "own id, so this file is not used")))
         else:
-            first_file[scenario_id] = report.source_file
+            first_file[own] = report.source_file
             out.append(report)
     return out
+
+
+def dedupe_scenarios(reports: list[ScenarioReport]) -> list[ScenarioReport]:
+    """In source_file order, reject whole any later file that reuses an accepted scenario id."""
+    return _first_id_wins(
+        reports, lambda r: r.scenario["scenario_id"] if r.scenario else None,
+        lambda r, reject: dataclasses.replace(r, scenario=None, requirements=[],
+                                              rejects=[reject]),
+        "scenario id", "each scenario")
 
 
 # --- options (methodology §11) ----------------------------------------------
@@ -1384,20 +1393,7 @@ def _lever_list(check: _DocumentCheck, params: dict, path: tuple, key: str, pars
 def dedupe_levers(reports: list[LeverReport]) -> list[LeverReport]:
     """In source_file order, reject whole any later lever file that reuses the variant id
     of an accepted one."""
-    first_file: dict[str, str] = {}
-    out = []
-    for report in sorted(reports, key=lambda r: r.source_file):
-        if report.lever is None:
-            out.append(report)
-            continue
-        variant_id = report.lever["variant_id"]
-        if variant_id in first_file:
-            reject = Reject(report.source_file, None, None, "id", variant_id,
-                            f"variant id '{variant_id}' is already used by "
-                            f"{first_file[variant_id]}; each lever file needs its own id, so "
-                            "this file is not used")
-            out.append(dataclasses.replace(report, lever=None, changes=[], rejects=[reject]))
-        else:
-            first_file[variant_id] = report.source_file
-            out.append(report)
-    return out
+    return _first_id_wins(
+        reports, lambda r: r.lever["variant_id"] if r.lever else None,
+        lambda r, reject: dataclasses.replace(r, lever=None, changes=[], rejects=[reject]),
+        "variant id", "each lever file")
