@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support import DataDir, Run
+from tests.support import DataDir, Run, run_assets
 
 
 @pytest.fixture
@@ -18,29 +18,9 @@ def data_dir(tmp_path) -> DataDir:
 @pytest.fixture
 def run_pipeline(tmp_path):
     """Materialise the real assets (all, or a selection) on a data folder."""
-    from dagster import materialize
-
-    from pipelines.definitions import defs
-    from pipelines.defs.resources import build_resources
-    from pipelines.lib.settings import Settings
 
     def _run(data: DataDir, base_year: int = 2026, horizon_years: int = 2, selection=None,
              warehouse: Path | None = None) -> Run:
-        settings = Settings(
-            data_dir=data.root,
-            warehouse=warehouse or tmp_path / "warehouse.duckdb",
-            reports_dir=tmp_path / "reports",
-            base_year=base_year,
-            horizon_years=horizon_years,
-            marking="UNCLASSIFIED – TEST",
-        )
-        result = materialize(
-            [*defs.assets, *defs.asset_checks],
-            resources=build_resources(settings),
-            selection=selection,
-            raise_on_error=False,
-        )
-        return Run(result, settings.warehouse)
+        return run_assets(data, tmp_path, base_year, horizon_years, selection, warehouse)
 
     return _run
-

@@ -139,3 +139,33 @@ class Run:
         results = self.check_results()
         assert results, "no asset check ran"
         return sorted(name for name, passed in results.items() if not passed)
+
+
+def run_assets(data: DataDir, workdir: Path, base_year: int = 2026, horizon_years: int = 2,
+               selection=None, warehouse: Path | None = None, extra_assets=(),
+               **settings) -> Run:
+    """Materialise the real assets (all, or a selection; with `extra_assets` beside them) on
+    a data folder, with the warehouse (default `workdir/warehouse.duckdb`) and reports in
+    `workdir`; `settings` overrides other Settings fields (marking, buildup_days, ...)."""
+    from dagster import materialize
+
+    from pipelines.definitions import defs
+    from pipelines.defs.resources import build_resources
+    from pipelines.lib.settings import Settings
+
+    settings = Settings(**{
+        "data_dir": data.root,
+        "warehouse": warehouse or workdir / "warehouse.duckdb",
+        "reports_dir": workdir / "reports",
+        "base_year": base_year,
+        "horizon_years": horizon_years,
+        "marking": "UNCLASSIFIED – TEST",
+        **settings,
+    })
+    result = materialize(
+        [*defs.assets, *extra_assets, *defs.asset_checks],
+        resources=build_resources(settings),
+        selection=selection,
+        raise_on_error=False,
+    )
+    return Run(result, settings.warehouse)

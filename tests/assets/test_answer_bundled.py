@@ -14,6 +14,7 @@ from dagster import AssetSelection
 from pipelines.lib import publish
 from pipelines.lib.reports.answer import percent
 from pipelines.lib.settings import REPO_ROOT
+from tests.support import DataDir, run_assets
 
 SCENARIO = "FI-HYBRID-2026"
 BASE_YEAR, HORIZON = 2026, 10
@@ -21,24 +22,14 @@ BASE_YEAR, HORIZON = 2026, 10
 
 @pytest.fixture(scope="module")
 def bundled(tmp_path_factory):
-    from dagster import materialize
-
-    from pipelines.definitions import defs
-    from pipelines.defs.resources import build_resources
-    from pipelines.lib.settings import Settings
-
     root = tmp_path_factory.mktemp("bundled")
-    settings = Settings(data_dir=REPO_ROOT / "data", warehouse=root / "warehouse.duckdb",
-                        reports_dir=root / "reports", base_year=BASE_YEAR,
-                        horizon_years=HORIZON, marking="UNCLASSIFIED – TEST")
     # Everything the workbook needs; the charts and the publication are tested elsewhere.
     selection = AssetSelection.all() - AssetSelection.assets(
         "report_charts", "report_publication", "warehouse_snapshot")
-    result = materialize([*defs.assets, *defs.asset_checks], selection=selection,
-                         resources=build_resources(settings), raise_on_error=False)
-    assert result.success
-    workbook = settings.reports_dir / publish.ARCHIVE / result.run_id / publish.WORKBOOK
-    con = duckdb.connect(str(settings.warehouse), read_only=True)
+    run = run_assets(DataDir.existing(REPO_ROOT / "data"), root, BASE_YEAR, HORIZON, selection)
+    assert run.result.success
+    workbook = root / "reports" / publish.ARCHIVE / run.result.run_id / publish.WORKBOOK
+    con = duckdb.connect(str(run.warehouse), read_only=True)
     yield con, openpyxl.load_workbook(workbook)
     con.close()
 

@@ -10,7 +10,7 @@ from dagster import AssetSelection
 
 from pipelines.lib.warehouse import query_df
 from tests.assets.test_gap_engine import worked_example
-from tests.support import Run
+from tests.support import run_assets
 
 GAPS = AssetSelection.groups("ingest", "gaps")
 
@@ -51,20 +51,10 @@ def test_the_worked_example_builds_up_day_by_day(data_dir, run_pipeline):
 
 
 def test_checkpoints_come_from_the_settings(data_dir, tmp_path):
-    from dagster import materialize
-
-    from pipelines.definitions import defs
-    from pipelines.defs.resources import build_resources
-    from pipelines.lib.settings import Settings
-
     worked_example(data_dir)
-    settings = Settings(data_dir=data_dir.root, warehouse=tmp_path / "w.duckdb",
-                        reports_dir=tmp_path / "reports", base_year=2026, horizon_years=0,
-                        marking="T", buildup_days=(7, 15))
-    result = materialize([*defs.assets, *defs.asset_checks], resources=build_resources(settings),
-                         selection=GAPS)
-    run = Run(result, settings.warehouse)
-    assert result.success
+    run = run_assets(data_dir, tmp_path, horizon_years=0, selection=GAPS,
+                     warehouse=tmp_path / "w.duckdb", marking="T", buildup_days=(7, 15))
+    assert run.result.success
     assert run.query("SELECT DISTINCT day FROM gap_buildup ORDER BY 1") == [(7,), (15,)]
     # By day 7 FI's 3 units, by day 15 PL's one too; SE's come on day 20: nothing is met.
     assert run.query("SELECT line_id, day_met, day_met_if_late FROM gap_lines ORDER BY 1") \

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 from dagster import AssetSelection
 
-from tests.support import inv, line, scenario
+from tests.support import inv, line, run_assets, scenario
 
 UAS = "BS.SURV.UAS"
 INGEST = AssetSelection.groups("ingest")
@@ -140,11 +140,7 @@ def test_the_check_holds_nothing_back(data_dir, tmp_path, probability, passed):
     """The check is red while a row is rejected, but not blocking: what reads
     stg_participation runs (the Monte Carlo withholds its own figures, and the reports
     downstream of it must refresh whatever the participation file says)."""
-    from dagster import asset, materialize
-
-    from pipelines.definitions import defs
-    from pipelines.defs.resources import build_resources
-    from pipelines.lib.settings import Settings
+    from dagster import asset
 
     @asset(deps=["stg_participation"])
     def reads_participation() -> None:
@@ -152,15 +148,11 @@ def test_the_check_holds_nothing_back(data_dir, tmp_path, probability, passed):
 
     some_inputs(data_dir)
     data_dir.write_csv("reference/participation.csv", HEADER, [["AT", "*", probability, ""]])
-    settings = Settings(data_dir=data_dir.root, warehouse=tmp_path / "w.duckdb",
-                        reports_dir=tmp_path / "reports", base_year=2026, horizon_years=1,
-                        marking="TEST")
-    result = materialize([*defs.assets, reads_participation, *defs.asset_checks],
-                         resources=build_resources(settings), raise_on_error=False,
-                         selection=INGEST | AssetSelection.assets(reads_participation))
+    run = run_assets(data_dir, tmp_path, horizon_years=1, warehouse=tmp_path / "w.duckdb",
+                     extra_assets=[reads_participation], marking="TEST",
+                     selection=INGEST | AssetSelection.assets(reads_participation))
     done = {e.event_specific_data.materialization.asset_key.to_user_string()
-            for e in result.all_events if e.event_type_value == "ASSET_MATERIALIZATION"}
+            for e in run.result.all_events if e.event_type_value == "ASSET_MATERIALIZATION"}
     assert {"stg_participation", "ingest_files", "reads_participation"} <= done
-    checks = {e.event_specific_data.check_name: e.event_specific_data.passed
-              for e in result.all_events if e.event_type_value == "ASSET_CHECK_EVALUATION"}
+    checks = run.check_results()
     assert checks["participation_complete"] is passed

@@ -22,7 +22,7 @@ from pipelines.lib.reports.images import find_browser
 from pipelines.lib.excel_safety import REPLACEMENT
 from pipelines.lib.reports.look import RISK_COLOURS
 from pipelines.lib.reports.writer import FIRST_DATA_ROW
-from tests.support import MEMBER_STATES, DataDir, Run, inv, line, scenario
+from tests.support import MEMBER_STATES, DataDir, Run, inv, line, run_assets, scenario
 
 MARKING = "UNCLASSIFIED – TEST & CO"
 BASE_YEAR, HORIZON = 2026, 3
@@ -107,18 +107,8 @@ def sample(data: DataDir) -> None:
 
 
 def materialise(data: DataDir, root: Path, selection=None, archive_keep: int = 30) -> Run:
-    from dagster import materialize
-
-    from pipelines.definitions import defs
-    from pipelines.defs.resources import build_resources
-    from pipelines.lib.settings import Settings
-
-    settings = Settings(data_dir=data.root, warehouse=root / "warehouse.duckdb",
-                        reports_dir=root / "reports", base_year=BASE_YEAR,
-                        horizon_years=HORIZON, marking=MARKING, archive_keep=archive_keep)
-    result = materialize([*defs.assets, *defs.asset_checks], resources=build_resources(settings),
-                         selection=selection, raise_on_error=False)
-    return Run(result, settings.warehouse)
+    return run_assets(data, root, BASE_YEAR, HORIZON, selection, marking=MARKING,
+                      archive_keep=archive_keep)
 
 
 @dataclass

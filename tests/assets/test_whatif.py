@@ -13,7 +13,7 @@ import yaml
 from dagster import AssetSelection
 
 from tests.assets.test_options_ingest import option, write_options
-from tests.support import REPO, DataDir, inv, line, scenario
+from tests.support import REPO, DataDir, inv, line, run_assets, scenario
 
 UAS, INF, CYBER = "BS.SURV.UAS", "BS.INF.LIGHT", "DS.CYBER.RRT"
 # The what-if group with what it reads (ingest, the gap engine) and their checks.
@@ -80,25 +80,12 @@ VARIANTS = {
 
 @pytest.fixture(scope="module")
 def hand_run(tmp_path_factory):
-    from dagster import materialize
-
-    from pipelines.definitions import defs
-    from pipelines.defs.resources import build_resources
-    from pipelines.lib.settings import Settings
-    from tests.support import Run
-
     root = tmp_path_factory.mktemp("whatif")
     data = DataDir(root / "data")
     world(data)
     for number, (variant, (changes, _expected)) in enumerate(VARIANTS.items()):
         write_lever(data, f"{number:02d}", variant, changes)
-    settings = Settings(data_dir=data.root, warehouse=root / "w.duckdb",
-                        reports_dir=root / "reports", base_year=2026, horizon_years=2,
-                        marking="UNCLASSIFIED – TEST")
-    result = materialize([*defs.assets, *defs.asset_checks],
-                         resources=build_resources(settings), selection=UPSTREAM_OF_WHATIF,
-                         raise_on_error=False)
-    return Run(result, settings.warehouse)
+    return run_assets(data, root, horizon_years=2, selection=UPSTREAM_OF_WHATIF)
 
 
 def shortfall(run, variant: str) -> dict:
@@ -161,12 +148,8 @@ def test_deltas_and_checks(hand_run):
         == [(0,)]
 
 
-def test_the_check_catches_a_tampered_baseline(hand_run, tmp_path):
+def test_the_check_catches_a_tampered_baseline(hand_run, data_dir, run_pipeline, tmp_path):
     import duckdb
-
-    from pipelines.definitions import defs
-    from pipelines.defs.resources import build_resources
-    from pipelines.lib.settings import Settings
 
     warehouse = tmp_path / "w.duckdb"
     shutil.copy(hand_run.warehouse, warehouse)
@@ -175,16 +158,9 @@ def test_the_check_catches_a_tampered_baseline(hand_run, tmp_path):
                     "WHERE variant_id = 'BASELINE' AND scenario_id = 'FI-A'")
         con.execute("UPDATE gap_capabilities SET allocated = allocated + 1 "
                     "WHERE scenario_id = 'LT-A'")
-    from dagster import materialize
-
-    settings = Settings(data_dir=tmp_path, warehouse=warehouse, reports_dir=tmp_path / "r",
-                        base_year=2026, horizon_years=2, marking="UNCLASSIFIED – TEST")
-    result = materialize([*defs.assets, *defs.asset_checks], resources=build_resources(settings),
-                         selection=AssetSelection.checks_for_assets("whatif_capabilities"),
-                         raise_on_error=False)
-    checks = {e.event_specific_data.check_name: e.event_specific_data.passed
-              for e in result.all_events if e.event_type_value == "ASSET_CHECK_EVALUATION"}
-    assert checks == {"whatif_baseline": False, "whatif_is_the_engine": False}
+    run = run_pipeline(data_dir, warehouse=warehouse,
+                       selection=AssetSelection.checks_for_assets("whatif_capabilities"))
+    assert run.check_results() == {"whatif_baseline": False, "whatif_is_the_engine": False}
 
 
 # --- metamorphic: a variant equals a refresh on an inventory edited by hand ----------------
