@@ -14,7 +14,7 @@ uncertain AS (
     JOIN stg_scenarios AS s USING (scenario_id)
     JOIN stg_inventory AS i
       ON i.capability_code = c.capability_code
-     AND (i.member_state = s.invoking_state OR i.deployable_abroad)
+     AND may_act_for(i.member_state, i.deployable_abroad, s.invoking_state)
      AND i.readiness_days <= c.days
     JOIN int_years AS y ON in_force(i.available_from, i.available_until, y.year)
     WHERE i.member_state <> s.invoking_state OR i.availability < 1

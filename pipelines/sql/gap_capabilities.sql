@@ -26,7 +26,7 @@ groups AS (
     SELECT l.scenario_id, l.year, l.capability_code, l.slowest_acceptable_days,
            s.nato_article5_concurrent AS art5,
            g.held, g.available, g.available_free, g.readiness_days,
-           g.member_state = s.invoking_state OR g.deployable_abroad AS eligible
+           may_act_for(g.member_state, g.deployable_abroad, s.invoking_state) AS eligible
     FROM lines AS l
     JOIN stg_scenarios AS s USING (scenario_id)
     JOIN int_inventory_groups AS g

@@ -16,7 +16,7 @@ supply AS (
     JOIN needed AS n ON n.capability_code = o.capability_code
     JOIN stg_scenarios AS s
       ON s.scenario_id = n.scenario_id
-     AND (o.member_state = s.invoking_state OR o.deployable_abroad)
+     AND may_act_for(o.member_state, o.deployable_abroad, s.invoking_state)
     JOIN int_years AS y ON in_force(o.available_from, o.available_until, y.year)
 )
 SELECT * FROM supply

@@ -13,7 +13,7 @@ FROM stg_scenarios AS s
 JOIN needed AS n ON n.scenario_id = s.scenario_id
 JOIN int_inventory_groups AS g
   ON g.capability_code = n.capability_code
- AND (g.member_state = s.invoking_state OR g.deployable_abroad)
+ AND may_act_for(g.member_state, g.deployable_abroad, s.invoking_state)
 JOIN int_years AS y
   ON in_force(g.available_from, g.available_until, y.year)
 GROUP BY ALL

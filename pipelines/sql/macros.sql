@@ -11,6 +11,10 @@ CREATE OR REPLACE TEMP MACRO criticality_rank(c) AS
 -- last year is open or ≥ y (methodology §1).
 CREATE OR REPLACE TEMP MACRO in_force(first_year, last_year, y) AS
     (first_year IS NULL OR first_year <= y) AND (last_year IS NULL OR last_year >= y);
+-- A row may act for a scenario when it is the invoking state's own or may deploy abroad
+-- (methodology §2).
+CREATE OR REPLACE TEMP MACRO may_act_for(member_state, deployable_abroad, invoking_state) AS
+    (member_state = invoking_state OR deployable_abroad);
 -- A lever's change acts on a row when the row matches every filter it names
 -- (methodology §12); a NULL filter names none.
 CREATE OR REPLACE TEMP MACRO lever_matches(states, capabilities, state, capability) AS
