@@ -40,7 +40,7 @@ inputs does not matter either.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -272,14 +272,22 @@ def _summary(values: np.ndarray) -> list[np.ndarray]:
 
 def simulate(cells: pd.DataFrame, lines: pd.DataFrame, scenarios: pd.DataFrame,
              participation: pd.DataFrame, years: Sequence[int], draws: int,
-             seed: int) -> Result:
-    """The Monte Carlo of §10 over every scenario, year and line.
+             seed: int, only: Collection[str] | None = None) -> Result:
+    """The Monte Carlo of §10 over every scenario, year and line (or over the scenarios
+    in ``only``).
 
     ``cells``: :data:`CELL_COLUMNS` (see :func:`cells_from_rows`); ``lines``:
     :data:`LINE_COLUMNS` (required = quantity × rotation); ``scenarios``: scenario_id,
     invoking_state, nato_article5_concurrent; ``participation``: member_state, role,
     probability (a state or role without a row has p = 1). The result depends only on
-    the content of the inputs, ``draws`` and ``seed``."""
+    the content of the inputs, ``draws`` and ``seed``.
+
+    A scenario's figures do not depend on which other scenarios are drawn with it: the
+    unit draws are keyed by capability and the participation draws by scenario and
+    state, so ``combine`` of runs over disjoint ``only`` sets equals the run over their
+    union, byte for byte (how the Monte Carlo fans out, one scenario per process)."""
+    if only is not None:
+        lines = lines[lines["scenario_id"].isin(set(only))]
     if draws < 1:
         raise ValueError(f"draws must be at least 1, got {draws}")
     years = sorted(int(y) for y in years)
@@ -393,14 +401,28 @@ def simulate(cells: pd.DataFrame, lines: pd.DataFrame, scenarios: pd.DataFrame,
         [(s, met.sum(axis=1) / draws) for s, met in sorted(scenario_all.items())],
         ["scenario_id"], ["p_essential_met"], year_col,
     )
-    out = []
-    for frame, keys in ((line_frame, ["scenario_id", "year", "line_id"]),
-                        (capability_frame, ["scenario_id", "year", "capability_code"]),
-                        (role_frame, ["scenario_id", "year", "role"]),
-                        (scenario_frame, ["scenario_id", "year"])):
-        frame = frame.sort_values(keys, kind="stable", ignore_index=True)
-        out.append(frame.assign(draws=np.int64(draws), seed=np.int64(seed)))
-    return Result(*out)
+    frames = (line_frame, capability_frame, role_frame, scenario_frame)
+    return _ordered([f.assign(draws=np.int64(draws), seed=np.int64(seed)) for f in frames])
+
+
+# The keys each figure of a Result is ordered by (the tables are written in this order).
+ORDER = (["scenario_id", "year", "line_id"], ["scenario_id", "year", "capability_code"],
+         ["scenario_id", "year", "role"], ["scenario_id", "year"])
+
+
+def _ordered(frames: Sequence[pd.DataFrame]) -> Result:
+    return Result(*(f.sort_values(keys, kind="stable", ignore_index=True)
+                    for f, keys in zip(frames, ORDER, strict=True)))
+
+
+def combine(results: Sequence[Result]) -> Result:
+    """One Result from the Results of disjoint sets of scenarios (see ``only`` of
+    :func:`simulate`), in the order :func:`simulate` gives."""
+    if not results:
+        raise ValueError("nothing to combine")
+    fields = ("lines", "capabilities", "roles", "scenarios")
+    return _ordered([pd.concat([getattr(r, name) for r in results], ignore_index=True)
+                     for name in fields])
 
 
 def _expand(rows: list[tuple], keys: list[str], figures: list[str],
