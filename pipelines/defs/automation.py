@@ -12,6 +12,11 @@ DuckDB allows one writing process at a time, so nothing here may let two writers
 - a process outside the instance (`cdp-gap refresh`, `dagster asset materialize`)
   meeting a run finds the file locked, and dagster-duckdb retries the connection with
   growing pauses (about 100 s in all) until the other step closes it.
+
+The Monte Carlo's fan-out (`mc_scenario_draws`, one partition per scenario, defined
+with CDP_MC_FANOUT=1) only reads the warehouse, so its partitions may run side by side;
+it is left out of the refresh, whose `monte_carlo` draws whatever no partition has
+drawn, and is run as a backfill (docs/methodology.md §10).
 """
 
 from __future__ import annotations
@@ -41,6 +46,7 @@ from dagster import (
     sensor,
 )
 
+from pipelines.defs.confidence.assets import FANOUT_TAG
 from pipelines.defs.ingest.assets import (
     inventory_submissions,
     lever_files,
@@ -68,10 +74,12 @@ READERS = {
     "levers": lever_files,
 }
 TRIGGER_TAG = "cdp/trigger"
+# Partitioned, hence never part of an unpartitioned run: backfilled on its own.
+FANNED_OUT = AssetSelection.tag(*next(iter(FANOUT_TAG.items())))
 
 refresh_all = define_asset_job(
     "refresh_all",
-    selection=AssetSelection.all(),
+    selection=AssetSelection.all() - FANNED_OUT,
     description="Ingest every input, compute every gap, publish the reports and the snapshot.",
 )
 
@@ -122,7 +130,7 @@ def _selection(context: SensorEvaluationContext, changed: list[str], first_look:
     if first_look:
         return None
     readers = {READERS[file_versions.folder_of(path)] for path in changed}
-    selection = AssetSelection.assets(*readers).downstream()
+    selection = AssetSelection.assets(*readers).downstream() - FANNED_OUT
     return sorted(selection.resolve(context.repository_def.asset_graph))
 
 

@@ -58,6 +58,18 @@ class Settings:
         return range(self.base_year, self.base_year + self.horizon_years + 1)
 
 
+def mc_fanout(env: dict[str, str] | None = None) -> bool:
+    """CDP_MC_FANOUT=1: the code location also offers the Monte Carlo fanned out by
+    scenario (a partitioned asset, backfilled in parallel; methodology §10). Off by
+    default, since a partitioned asset turns the UI's one-click "Materialize all" into
+    a backfill dialog."""
+    env = os.environ if env is None else env
+    raw = (env.get("CDP_MC_FANOUT") or "").strip().lower()
+    if raw not in ("", "0", "1", "false", "true", "no", "yes"):
+        raise ValueError(f"CDP_MC_FANOUT must be 1 or 0, got {raw!r}")
+    return raw in ("1", "true", "yes")
+
+
 def _path(value: str | None, default: Path) -> Path:
     # Relative paths are taken from the repository root, as the README's defaults are.
     if not value:

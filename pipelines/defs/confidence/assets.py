@@ -6,20 +6,42 @@ drawn CDP_MC_DRAWS times (seed CDP_MC_SEED): whether each unit is available
 (stg_participation); §3's allocation runs on every draw (lib/monte_carlo.py, all draws
 at once). The tables say, per line, capability and role, in how many of those plausible
 worlds the requirement is met.
+
+Two ways to the same tables (docs/methodology.md §10, "Fanning out"):
+
+- one process: `monte_carlo` draws every scenario itself (every refresh does this);
+- fanned out (CDP_MC_FANOUT=1, which adds confidence/fanout.py's definitions):
+  `mc_scenario_draws`, partitioned by scenario, draws one scenario per partition into
+  Parquet files beside the warehouse, opening the warehouse read-only, so partitions
+  may run in parallel processes or pods; `monte_carlo` then loads those parts instead
+  of drawing them. It stays the only writer of the mc_* tables (DuckDB allows one
+  writing process), and draws itself any scenario no current part covers.
+
+A scenario's figures do not depend on which scenarios are drawn with it
+(lib/monte_carlo.simulate, ``only``), so both ways give the same tables, byte for byte.
 """
 
-from __future__ import annotations
-
 import time
+from functools import cache
 
 import pandas as pd
-from dagster import AssetSpec, MaterializeResult, MetadataValue, multi_asset
+from dagster import (
+    AssetExecutionContext,
+    AssetSpec,
+    DynamicPartitionsDefinition,
+    Failure,
+    MaterializeResult,
+    MetadataValue,
+    asset,
+    multi_asset,
+)
 from dagster_duckdb import DuckDBResource
 
 from pipelines.defs.ingest.assets import participation_problems
 from pipelines.defs.resources import CdpSettings
 from pipelines.defs.sql_assets import OWNERS, sql_check, sql_description, table_metadata
-from pipelines.lib import monte_carlo
+from pipelines.lib import mc_parts, monte_carlo
+from pipelines.lib.settings import mc_fanout
 from pipelines.lib.warehouse import markdown_table, query_df, run_sql, write_frame
 
 GROUP = "confidence"
@@ -29,6 +51,12 @@ KINDS = {"duckdb", "python"}
 # (with a rejected row the Monte Carlo withholds its figures) and the horizon.
 INPUTS = ["stg_inventory", "ingest_files", "ingest_rejects", "stg_requirements",
           "stg_scenarios", "stg_participation", "int_years"]
+# One partition per scenario id of stg_scenarios; `monte_carlo` keeps the list equal to
+# them on every refresh, so "all partitions" in the UI means every current scenario.
+SCENARIOS = DynamicPartitionsDefinition(name="scenarios")
+DRAWS = "mc_scenario_draws"
+FANOUT = mc_fanout()  # read once, when the code location loads
+FANOUT_TAG = {"fanout": "scenario"}  # what automation.py leaves out of the refresh
 
 MC_LINES_SCHEMA = {
     "scenario_id": "VARCHAR",
@@ -131,20 +159,68 @@ def write_empty(con, params: dict) -> None:
     run_sql(con, "mc_capabilities", params)
 
 
+def consolidate(con, params: dict, draws: int, seed: int, warehouse: str,
+                scenario_ids: list[str] | None = None) -> tuple[monte_carlo.Result, dict]:
+    """The Monte Carlo as ``monte_carlo`` writes it: each scenario from its current
+    Parquet part when ``mc_scenario_draws`` has made one for these very inputs, the
+    others drawn here, all written by this one connection. With no part at all it is
+    :func:`build`'s single draw over every scenario. Returns the result and what came
+    from where."""
+    inputs = read_inputs(con, params)
+    folder = mc_parts.parts_folder(warehouse, mc_parts.fingerprint(inputs, draws, seed))
+    if scenario_ids is None:
+        scenario_ids = sorted(inputs["scenarios"]["scenario_id"])
+    loaded, missing = mc_parts.read_parts(folder, scenario_ids)
+    if not loaded:
+        result = monte_carlo.simulate(**inputs, draws=draws, seed=seed)
+    else:
+        drawn = ([monte_carlo.simulate(**inputs, draws=draws, seed=seed, only=missing)]
+                 if missing else [])
+        result = monte_carlo.combine(loaded + drawn)
+    write_tables(con, result, params)
+    pruned = mc_parts.prune(folder) if loaded else []
+    return result, {"from_parts": len(loaded), "drawn_here": len(missing),
+                    "parts": str(folder), "pruned_part_sets": len(pruned)}
+
+
+def sync_partitions(instance, scenario_ids: list[str]) -> dict:
+    """Make the partitions of ``mc_scenario_draws`` the scenarios of the warehouse: new
+    ids added, ids of scenarios that are gone removed."""
+    current = set(instance.get_dynamic_partitions(SCENARIOS.name))
+    wanted = set(scenario_ids)
+    if wanted - current:
+        instance.add_dynamic_partitions(SCENARIOS.name, sorted(wanted - current))
+    for key in sorted(current - wanted):
+        instance.delete_dynamic_partition(SCENARIOS.name, key)
+    return {"partitions_added": len(wanted - current), "partitions_removed": len(current - wanted)}
+
+
 @multi_asset(
     specs=[
-        _spec("mc_lines", MC_LINES_DESCRIPTION),
-        _spec("mc_capabilities", sql_description("mc_capabilities"), deps=["gap_capabilities"]),
-        _spec("mc_roles", MC_ROLES_DESCRIPTION),
+        _spec("mc_lines", MC_LINES_DESCRIPTION, deps=[DRAWS] * FANOUT),
+        _spec("mc_capabilities", sql_description("mc_capabilities"),
+              deps=["gap_capabilities"] + [DRAWS] * FANOUT),
+        _spec("mc_roles", MC_ROLES_DESCRIPTION, deps=[DRAWS] * FANOUT),
     ],
     name="monte_carlo",
     can_subset=False,
 )
-def monte_carlo_tables(duckdb: DuckDBResource, cdp: CdpSettings):
+def monte_carlo_tables(context: AssetExecutionContext, duckdb: DuckDBResource,
+                       cdp: CdpSettings):
     """The Monte Carlo of methodology §10: CDP_MC_DRAWS draws of unit availability and
-    member-state participation, §3's allocation on every draw (lib/monte_carlo.py)."""
+    member-state participation, §3's allocation on every draw (lib/monte_carlo.py).
+
+    The only writer of mc_lines, mc_capabilities and mc_roles. Each scenario comes from
+    the Parquet part `mc_scenario_draws` made for the current inputs, draws and seed
+    when there is one (a fan-out ran), else it is drawn here; the figures are the same
+    either way. With the fan-out on (CDP_MC_FANOUT=1) it also keeps the partitions of
+    `mc_scenario_draws` equal to the scenarios of stg_scenarios."""
     started = time.perf_counter()
     with duckdb.get_connection() as con:
+        scenario_ids = sorted(
+            s for (s,) in con.execute("SELECT scenario_id FROM stg_scenarios").fetchall()
+        )
+        partitions = sync_partitions(context.instance, scenario_ids) if FANOUT else {}
         reasons = withheld_because(con, cdp.sql_params)
         if reasons:
             write_empty(con, cdp.sql_params)
@@ -155,7 +231,8 @@ def monte_carlo_tables(duckdb: DuckDBResource, cdp: CdpSettings):
                 yield MaterializeResult(asset_key=key,
                                         metadata=table_metadata(con, key, **withheld))
             return
-        result = build(con, cdp.sql_params, cdp.mc_draws, cdp.mc_seed)
+        result, sources = consolidate(con, cdp.sql_params, cdp.mc_draws, cdp.mc_seed,
+                                      duckdb.database, scenario_ids)
         seconds = round(time.perf_counter() - started, 2)
         drawn = {"draws": cdp.mc_draws, "seed": cdp.mc_seed, "seconds": seconds}
         least = con.execute(
@@ -167,7 +244,7 @@ def monte_carlo_tables(duckdb: DuckDBResource, cdp: CdpSettings):
         yield MaterializeResult(
             asset_key="mc_lines",
             metadata=table_metadata(
-                con, "mc_lines", **drawn,
+                con, "mc_lines", **drawn, **sources, **partitions,
                 least_likely_met_base_year=MetadataValue.md(markdown_table(least, digits=3)),
             ),
         )
@@ -195,6 +272,66 @@ def monte_carlo_tables(duckdb: DuckDBResource, cdp: CdpSettings):
                 ),
             ),
         )
+
+
+@cache
+def scenario_draws():
+    """The asset `mc_scenario_draws`. Made by a function, not at module level, so that
+    the definitions hold it only with the fan-out on (confidence/fanout.py); the tests
+    put it beside the other assets themselves."""
+    return asset(
+        name=DRAWS,
+        partitions_def=SCENARIOS,
+        deps=INPUTS,
+        group_name=GROUP,
+        kinds={"parquet", "python"},
+        owners=OWNERS,
+        tags={"layer": "mc", **FANOUT_TAG},
+    )(mc_scenario_draws)
+
+
+def mc_scenario_draws(context: AssetExecutionContext, duckdb: DuckDBResource,
+                      cdp: CdpSettings) -> MaterializeResult:
+    """One scenario's Monte Carlo (methodology §10), for fanning the draws out: the
+    partition's scenario drawn exactly as `monte_carlo` would draw it, written as Parquet
+    to `mc_parts/<inputs fingerprint>/<scenario>/` beside the warehouse.
+
+    It opens the warehouse read-only and writes no table, so any number of partitions
+    may run at once (several runs, the multiprocess executor, a Docker or Kubernetes run
+    launcher); `monte_carlo` then loads the parts as the one writer. Backfill all
+    partitions together with mc_lines, mc_capabilities and mc_roles: the refresh keeps
+    one partition per scenario of the warehouse."""
+    started = time.perf_counter()
+    scenario_id = context.partition_key
+    with mc_parts.read_only(duckdb.database) as con:
+        reasons = withheld_because(con, cdp.sql_params)
+        inputs = read_inputs(con, cdp.sql_params)
+    if reasons:
+        return MaterializeResult(metadata={"withheld": MetadataValue.md(
+            "No draws: `monte_carlo` withholds the figures until the participation file "
+            "is put right (see its check participation_complete).")})
+    if scenario_id not in set(inputs["scenarios"]["scenario_id"]):
+        raise Failure(f"Scenario {scenario_id} is not in the warehouse (stg_scenarios): "
+                      "refresh first, which also removes the partitions of scenarios "
+                      "that are gone.")
+    fingerprint = mc_parts.fingerprint(inputs, cdp.mc_draws, cdp.mc_seed)
+    result = monte_carlo.simulate(**inputs, draws=cdp.mc_draws, seed=cdp.mc_seed,
+                                  only=[scenario_id])
+    path = mc_parts.write_part(mc_parts.parts_folder(duckdb.database, fingerprint),
+                               scenario_id, result)
+    lines = result.lines[result.lines.year == cdp.base_year]
+    least = lines.sort_values(["p_met", "line_id"], kind="stable")[
+        ["line_id", "capability_code", "criticality", "p_met", "coverage_p05",
+         "coverage_p50", "coverage_p95"]]
+    return MaterializeResult(metadata={
+        "path": MetadataValue.path(str(path)),
+        "fingerprint": fingerprint,
+        "draws": cdp.mc_draws,
+        "seed": cdp.mc_seed,
+        "seconds": round(time.perf_counter() - started, 2),
+        **{f"rows_{name}": n for name, n in mc_parts.frame_rows(result).items()},
+        "least_likely_met_base_year": MetadataValue.md(markdown_table(least, digits=3)),
+    })
 
 
 checks = [
