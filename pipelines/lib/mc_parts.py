@@ -98,8 +98,16 @@ def read_parts(folder: Path, scenario_ids: Iterable[str]) -> tuple[list[Result],
                 continue
             frames = [con.execute("SELECT * FROM read_parquet($f)", {"f": str(f)}).df()
                       for f in files]
-            found.append(Result(*frames))
+            found.append(Result(*(_as_drawn(frame) for frame in frames)))
     return found, missing
+
+
+def _as_drawn(frame):
+    # DuckDB gives an empty VARCHAR column as object, a full one as str (what the draws
+    # are): the same dtypes either way, so a combined frame does not depend on which
+    # scenarios had no line.
+    objects = {c: str for c in frame.columns if frame[c].dtype == object}
+    return frame.astype(objects) if objects else frame
 
 
 def prune(folder: Path) -> list[Path]:
