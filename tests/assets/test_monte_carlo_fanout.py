@@ -8,6 +8,8 @@ the multiprocess executor.
 import multiprocessing
 import os
 import shutil
+import subprocess
+import sys
 from concurrent.futures import ProcessPoolExecutor
 
 import pytest
@@ -161,3 +163,27 @@ def _span(log) -> tuple[float, float]:
     """When a run started and when it ended (its first and last event)."""
     times = [e.timestamp for e in log]
     return min(times), max(times)
+
+
+def test_with_the_fan_out_on_the_refresh_still_leaves_the_partitions_out():
+    """CDP_MC_FANOUT=1 adds the partitioned asset and its job; the refresh job, the
+    schedule and the sensor stay unpartitioned runs (without it nothing changes: the
+    definitions snapshot)."""
+    probe = (
+        "from dagster import AssetKey, Definitions\n"
+        "from pipelines.definitions import defs\n"
+        "Definitions.validate_loadable(defs)\n"
+        "graph = defs.resolve_asset_graph()\n"
+        "draws = AssetKey('mc_scenario_draws')\n"
+        "assert graph.get(draws).partitions_def.name == 'scenarios'\n"
+        "assert draws in graph.get(AssetKey('mc_lines')).parent_keys\n"
+        "refresh = defs.resolve_job_def('refresh_all').asset_layer.selected_asset_keys\n"
+        "assert refresh == graph.materializable_asset_keys - {draws}\n"
+        "fanout = defs.resolve_job_def('monte_carlo_fanout')\n"
+        "assert fanout.asset_layer.selected_asset_keys == {draws}\n"
+        "print('ok')\n"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                          timeout=120, env={**os.environ, FANOUT_ENV: "1"})
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip() == "ok"
