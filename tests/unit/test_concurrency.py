@@ -154,7 +154,9 @@ def test_several_scenarios_equal_an_unreduced_lp(raw_lines, supply):
     for criticality in expected:
         assert close(got[criticality], expected[criticality], scale)
         required = sum(line[4] for line in lines if line[2] == criticality)
-        assert 0 <= got[criticality] <= required
+        # Sums taken in another order may differ in the last bit (17.287905752755794 against
+        # 17.28790575275579 for three lines met whole): bounds hold to rounding.
+        assert 0 <= got[criticality] <= required + 1e-12 * max(1.0, scale)
 
 
 WIDE_STATES = ["FI", "SE", "PL", "EE", "LV"]
