@@ -107,13 +107,17 @@ def _cannot_open(error: OSError) -> UnreadableFile:
     return UnreadableFile(f"the file could not be opened ({error.strerror or error})")
 
 
+def _too_large(size: int, limit: int, limit_variable: str) -> UnreadableFile:
+    return UnreadableFile(
+        f"the file is {_mib(size)}, larger than the limit of {_mib(limit)} "
+        f"(raise {limit_variable} if this file is genuine)"
+    )
+
+
 def _check_size(path: Path, limit: int, limit_variable: str) -> int:
     size = path.stat().st_size
     if size > limit:
-        raise UnreadableFile(
-            f"the file is {_mib(size)}, larger than the limit of {_mib(limit)} "
-            f"(raise {limit_variable} if this file is genuine)"
-        )
+        raise _too_large(size, limit, limit_variable)
     return size
 
 
@@ -144,24 +148,57 @@ def _check_xlsx_archive(archive: zipfile.ZipFile) -> None:
             )
 
 
+@dataclass(frozen=True)
+class InputFile:
+    """One input file read from disk once: its hash, its format and its bytes.
+
+    `error` says why the file cannot be used (its bytes are then None); the hash is
+    known whenever the file could be opened, even when it is refused for its size.
+    """
+
+    sha256: str | None
+    format: str | None  # 'xlsx', 'parquet' or 'csv', judged by content
+    data: bytes | None
+    error: UnreadableFile | None = None
+
+
+def read_input(path: str | os.PathLike) -> InputFile:
+    """Read a table file once: the hash, the format and the table all come from these bytes."""
+    path = Path(path)
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            # Hashed in chunks, never held in memory: the ledger still records what came in.
+            return InputFile(sha256_of(path), None, None, _too_large(size, MAX_FILE_BYTES,
+                                                                    "CDP_MAX_FILE_MB"))
+        data = path.read_bytes()
+    except OSError as error:
+        return InputFile(None, None, None, _cannot_open(error))
+    sha256 = hashlib.sha256(data).hexdigest()
+    try:
+        return InputFile(sha256, sniff_bytes(data), data)
+    except UnreadableFile as error:
+        return InputFile(sha256, None, None, error)
+
+
 def sniff_format(path: str | os.PathLike) -> str:
     """Return 'xlsx', 'parquet' or 'csv', judged by content, not by extension.
 
     An .xlsx is also checked against zip-bomb limits here, before any parser
     touches it.
     """
-    try:
-        return _sniff(Path(path))
-    except OSError as error:
-        raise _cannot_open(error) from None
+    read = read_input(path)
+    if read.error:
+        raise read.error
+    return read.format
 
 
-def _sniff(path: Path) -> str:
-    size = _check_size(path, MAX_FILE_BYTES, "CDP_MAX_FILE_MB")
-    if size == 0:
+def sniff_bytes(data: bytes) -> str:
+    if len(data) > MAX_FILE_BYTES:
+        raise _too_large(len(data), MAX_FILE_BYTES, "CDP_MAX_FILE_MB")
+    if not data:
         raise UnreadableFile("the file is empty")
-    with open(path, "rb") as handle:
-        head = handle.read(_SNIFF_BYTES)
+    head = data[:_SNIFF_BYTES]
 
     if head.startswith(_OLE2_MAGIC):
         raise UnreadableFile(
@@ -170,7 +207,7 @@ def _sniff(path: Path) -> str:
         )
     if head.startswith(_ZIP_MAGICS):
         try:
-            with zipfile.ZipFile(path) as archive:
+            with zipfile.ZipFile(io.BytesIO(data)) as archive:
                 if "xl/workbook.xml" not in archive.namelist():
                     raise UnreadableFile(
                         "the file is a zip archive but not an Excel workbook "
@@ -198,15 +235,19 @@ def _sniff(path: Path) -> str:
 
 def read_table(path: str | os.PathLike, preferred_sheet: str) -> Table:
     """Read the table of a CSV, .xlsx or Parquet file, whatever its extension says."""
-    kind = sniff_format(path)
-    try:
-        if kind == "xlsx":
-            return _read_xlsx(Path(path), preferred_sheet)
-        if kind == "parquet":
-            return _read_parquet(Path(path))
-        return _read_csv(Path(path))
-    except OSError as error:
-        raise _cannot_open(error) from None
+    read = read_input(path)
+    if read.error:
+        raise read.error
+    return table_of(read, preferred_sheet)
+
+
+def table_of(read: InputFile, preferred_sheet: str) -> Table:
+    """The table in the bytes of a file `read_input` accepted."""
+    if read.format == "xlsx":
+        return _read_xlsx(read.data, preferred_sheet)
+    if read.format == "parquet":
+        return _read_parquet(read.data)
+    return _read_csv(read.data)
 
 
 def read_text_file(path: str | os.PathLike, max_bytes: int | None = None) -> str:
@@ -313,8 +354,13 @@ def _detect_delimiter(text: str) -> str:
     return best if counts[best] > 0 else ","
 
 
-def _read_csv(path: Path) -> Table:
-    data = path.read_bytes()
+def separator_hint(delimiter: str) -> str:
+    """What a planner should do when a row has more values than the header has names."""
+    shown = "tab" if delimiter == "\t" else f"'{delimiter}'"
+    return f"; a value containing the separator {shown} must be in double quotes"
+
+
+def _read_csv(data: bytes) -> Table:
     if b"\x00" in data:
         raise UnreadableFile(f"the file is binary, not CSV text; {_SAVE_AS_HINT}")
     text = _decode_text(data)
@@ -324,8 +370,7 @@ def _read_csv(path: Path) -> Table:
     def describe(index: int) -> str:
         return f"field {index + 1}"
 
-    shown = "tab" if delimiter == "\t" else f"'{delimiter}'"
-    hint = f"; a value containing the separator {shown} must be in double quotes"
+    hint = separator_hint(delimiter)
     try:
         # csv.reader yields [] for a blank line, so counting records keeps the
         # numbering equal to the row numbers Excel shows for the same file.
@@ -334,10 +379,10 @@ def _read_csv(path: Path) -> Table:
         raise UnreadableFile(f"the CSV text could not be parsed ({error})") from None
 
 
-def _read_xlsx(path: Path, preferred_sheet: str) -> Table:
+def _read_xlsx(data: bytes, preferred_sheet: str) -> Table:
     # A file object, not the path: openpyxl refuses paths whose extension is not
     # .xlsx, and the content has already been recognised as a workbook.
-    with open(path, "rb") as handle:
+    with io.BytesIO(data) as handle:
         try:
             workbook = openpyxl.load_workbook(handle, read_only=True, data_only=True)
         except Exception as error:  # openpyxl raises many unrelated types on corrupt files
@@ -376,12 +421,12 @@ def _read_sheet(workbook, preferred_sheet: str) -> Table:
         ) from None
 
 
-def _read_parquet(path: Path) -> Table:
+def _read_parquet(data: bytes) -> Table:
     import duckdb  # only the benchmark generator writes Parquet; keep import off the common path
 
     try:
-        with duckdb.connect() as connection:
-            relation = connection.read_parquet(str(path))
+        with duckdb.connect() as connection, io.BytesIO(data) as handle:
+            relation = connection.read_parquet(handle)
             names = list(relation.columns)
             values = relation.fetchall()
     except duckdb.Error as error:
@@ -393,3 +438,56 @@ def _read_parquet(path: Path) -> Table:
             yield offset + 2, row
 
     return _build_table(None, numbered(), lambda index: f"column {index + 1}")
+
+
+# CSV records split exactly as csv.reader splits them, by DuckDB: one line is one record
+# when no field is quoted and every carriage return ends a line, so DuckDB may read the
+# file as lines (with a separator that never occurs) and split them itself.
+LINE_READER_SEPARATOR = "\x01"
+_CSV_FIELD_LIMIT = csv.field_size_limit()
+
+
+@dataclass(frozen=True)
+class PlainCsv:
+    """A CSV file simple enough for DuckDB to split as csv.reader would (see `plain_csv`)."""
+
+    utf8: bytes  # the text as UTF-8, without a byte-order mark
+    delimiter: str
+    header_row: int  # as a person counts rows, header included
+    header_width: int  # cells in the header row, named or not
+    columns: list[tuple[int, str]]  # (0-based index, normalised name) of the named ones
+
+
+def plain_csv(data: bytes) -> PlainCsv | None:
+    """The CSV's header and text if its records can be split line by line; None sends the
+    file to csv.reader (quoted fields, lone carriage returns, overlong lines, text that is
+    not UTF-8 or Windows-1252), which reads every file, only slower."""
+    if b"\x00" in data:
+        return None
+    try:
+        text = data.decode("utf-8-sig")
+        utf8 = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
+    except UnicodeDecodeError:
+        try:
+            text = _decode_text(data)
+        except UnreadableFile:
+            return None
+        utf8 = text.encode("utf-8")
+    if '"' in text or LINE_READER_SEPARATOR in text or text.count("\r") != text.count("\r\n"):
+        return None
+    if len(text) > _CSV_FIELD_LIMIT and max(map(len, text.split("\n"))) > _CSV_FIELD_LIMIT:
+        return None
+    delimiter = _detect_delimiter(text)
+    start = row_number = 0
+    while start < len(text):
+        row_number += 1
+        end = text.find("\n", start)
+        end = len(text) if end < 0 else end
+        cells = text[start:end].removesuffix("\r").split(delimiter)
+        start = end + 1
+        if not all(_is_blank(cell) for cell in cells):
+            names = [_normalise_header(cell) for cell in cells]
+            header = [(index, name) for index, name in enumerate(names) if name]
+            _check_duplicate_columns(header, lambda index: f"field {index + 1}")
+            return PlainCsv(utf8, delimiter, row_number, len(names), header)
+    return None  # no header: csv.reader's path says so in its words
