@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pipelines.lib import loading, validation
-from pipelines.lib.inputs import UnreadableFile, read_table, read_text_file
+from pipelines.lib.inputs import UnreadableFile, read_input, read_text_file, table_of
 from pipelines.lib.safe_yaml import YamlError, load_yaml_with_lines
 
 KINDS = ("inventory", "offers", "scenario", "case", "participation", "options", "levers")
@@ -107,10 +107,13 @@ def _yaml_kind(path: Path) -> str | None:
 
 
 def _table_kind(path: Path) -> str | None:
+    read = read_input(path)
+    if read.error:
+        return None
     columns: set[str] = set()
     for kind in TABLE_KINDS:
         try:
-            table = read_table(path, preferred_sheet=kind)
+            table = table_of(read, preferred_sheet=kind)
         except UnreadableFile:
             continue  # perhaps only the first sheet is unreadable: try the other name
         if (table.sheet or "").strip().lower() == kind:
@@ -134,12 +137,12 @@ def check_file(path: Path, kind: str, reference: Reference) -> FileCheck:
         report = validation.validate_inventory(
             path, source, states, capabilities, loading.modification_date(path)
         )
-        return FileCheck(path, kind, report.rows_read, len(report.rows), report.rejects)
+        return FileCheck(path, kind, report.rows_read, report.rows_accepted, report.rejects)
     if kind == "offers":
         report = validation.validate_offers(
             path, source, states, capabilities, reference.invoking_states
         )
-        return FileCheck(path, kind, report.rows_read, len(report.rows), report.rejects)
+        return FileCheck(path, kind, report.rows_read, report.rows_accepted, report.rejects)
     if kind == "scenario":
         return _check_scenario(path, source, reference)
     if kind == "case":
@@ -147,7 +150,7 @@ def check_file(path: Path, kind: str, reference: Reference) -> FileCheck:
         return FileCheck(path, kind, 1, int(report.case is not None), report.rejects)
     if kind == "participation":
         report = validation.validate_participation(path, source, states)
-        return FileCheck(path, kind, report.rows_read, len(report.rows), report.rejects)
+        return FileCheck(path, kind, report.rows_read, report.rows_accepted, report.rejects)
     if kind == "options":
         return _check_options(path, source, reference)
     if kind == "levers":

@@ -11,9 +11,10 @@ import datetime as dt
 from pathlib import Path
 
 import duckdb
+import pandas as pd
 
-from pipelines.lib import validation
-from pipelines.lib.warehouse import write_table
+from pipelines.lib import table_checks, validation
+from pipelines.lib.warehouse import write_frame, write_table
 
 REJECT_SCHEMA = {
     "source_file": "VARCHAR",
@@ -214,24 +215,29 @@ def validate_reference(data_dir: Path) -> tuple[validation.FileReport, validatio
     )
 
 
-def validate_participation(data_dir: Path, member_states: set[str]) -> list[validation.FileReport]:
+def validate_participation(
+    data_dir: Path, member_states: set[str], con: duckdb.DuckDBPyConnection | None = None,
+) -> list[validation.FileReport]:
     """`reference/participation.csv` checked against the member states; the file is
     optional, so none gives no report at all (every state then counts with probability 1)."""
     path = data_dir / validation.PARTICIPATION_FILE
     if not path.exists():
         return []
-    return [validation.validate_participation(path, relative_name(path, data_dir), member_states)]
+    return [validation.validate_participation(path, relative_name(path, data_dir), member_states,
+                                              con)]
 
 
 def validate_inventory_folder(
-    data_dir: Path, member_states: set[str], capabilities: set[str]
+    data_dir: Path, member_states: set[str], capabilities: set[str],
+    con: duckdb.DuckDBPyConnection | None = None,
 ) -> list[validation.FileReport]:
-    return [
-        validation.validate_inventory(
-            path, relative_name(path, data_dir), member_states, capabilities, modification_date(path)
-        )
-        for path in input_files(data_dir / "inbox" / "inventory")
-    ]
+    """Every file of `inbox/inventory/`, checked together; with `con`, the accepted rows
+    wait there for `write_table_reports` (no copy through Python)."""
+    return validation.validate_inventories(
+        [(path, relative_name(path, data_dir), modification_date(path))
+         for path in input_files(data_dir / "inbox" / "inventory")],
+        member_states, capabilities, con,
+    )
 
 
 def validate_scenario_folder(
@@ -252,12 +258,15 @@ def validate_scenario_folder(
 
 
 def validate_offer_folder(
-    data_dir: Path, member_states: set[str], capabilities: set[str], invoking: dict[str, str]
+    data_dir: Path, member_states: set[str], capabilities: set[str], invoking: dict[str, str],
+    con: duckdb.DuckDBPyConnection | None = None,
 ) -> list[validation.FileReport]:
-    return [
-        validation.validate_offers(path, relative_name(path, data_dir), member_states, capabilities, invoking)
-        for path in input_files(data_dir / "inbox" / "offers")
-    ]
+    """Every file of `inbox/offers/`, checked together."""
+    return validation.validate_offer_files(
+        [(path, relative_name(path, data_dir))
+         for path in input_files(data_dir / "inbox" / "offers")],
+        member_states, capabilities, invoking, con,
+    )
 
 
 def validate_option_folder(
@@ -372,9 +381,35 @@ def write_table_reports(
     con: duckdb.DuckDBPyConnection, kind: str, reports: list[validation.FileReport]
 ) -> None:
     """Accepted rows to raw_<kind>, rejects to raw_rejects_<kind>, the files to raw_files_<kind>."""
-    write_raw(con, f"raw_{kind}", [row for r in reports for row in r.rows])
+    write_raw_reports(con, f"raw_{kind}", reports)
     write_rejects(con, f"raw_rejects_{kind}", [x for r in reports for x in r.rejects])
     write_file_ledger(con, f"raw_files_{kind}", table_report_ledger(reports))
+
+
+def write_raw_reports(
+    con: duckdb.DuckDBPyConnection, table: str, reports: list[validation.FileReport]
+) -> None:
+    """The accepted rows of `reports`, file after file, into `table`. Rows checked in this
+    connection move inside DuckDB, all the files checked together in one statement, and
+    the temporary tables they came from are dropped."""
+    write_raw(con, table, [])
+    moved = []
+    for report in reports:
+        accepted = report.accepted
+        if isinstance(accepted, validation.AcceptedRows) and accepted.con is con:
+            if not any(batch is accepted.batch for batch in moved):
+                con.execute(f'INSERT INTO "{table}" BY NAME {accepted.batch.accepted()}')
+                moved.append(accepted.batch)
+        elif report.rows:
+            schema = RAW_SCHEMAS[table]
+            frame = pd.DataFrame([[r.get(c) for c in schema] for r in report.rows],
+                                 columns=list(schema))
+            write_frame(con, table, frame, schema, replace=False)
+    for batch in moved:
+        table_checks.drop_all(con, batch.cleanup)
+    for report in reports:
+        if isinstance(report.accepted, validation.AcceptedRows) and report.accepted.con is con:
+            report.accepted = []  # moved: the raw table has them now
 
 
 def reference_codes(con: duckdb.DuckDBPyConnection) -> tuple[set[str], set[str]]:

@@ -22,13 +22,26 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import difflib
+import weakref
 import math
 import re
 from collections.abc import Callable, Container, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
-from pipelines.lib.inputs import UnreadableFile, read_table, read_text_file, sha256_of
+import duckdb
+
+from pipelines.lib import table_checks
+from pipelines.lib.inputs import (
+    UnreadableFile,
+    plain_csv,
+    read_input,
+    read_table,
+    read_text_file,
+    separator_hint,
+    sha256_of,
+    table_of,
+)
 from pipelines.lib.safe_yaml import YamlError, load_yaml_with_lines
 
 MEMBER_STATES_FILE = "reference/member_states.csv"
@@ -82,14 +95,44 @@ class Reject:
 
 
 @dataclass
+class AcceptedRows:
+    """Accepted rows of a file checked in DuckDB (`table_checks`): rows of a temporary
+    table of `con` shared by the files checked with it, typed as the raw table they are
+    loaded into, read as dicts only when asked."""
+
+    con: duckdb.DuckDBPyConnection
+    batch: table_checks.Checked
+    file: int
+    count: int
+
+    def dicts(self) -> list[dict]:
+        result = self.con.execute(self.batch.accepted(self.file))
+        names = [d[0] for d in result.description]
+        return [dict(zip(names, row)) for row in result.fetchall()]
+
+
+@dataclass
 class FileReport:
     source_file: str
     kind: str
     sha256: str | None
     sheet: str | None
     rows_read: int
-    rows: list[dict]
+    accepted: list[dict] | AcceptedRows
     rejects: list[Reject]
+
+    @property
+    def rows(self) -> list[dict]:
+        """The accepted rows as typed dicts."""
+        if isinstance(self.accepted, AcceptedRows):
+            self.accepted = self.accepted.dicts()
+        return self.accepted
+
+    @property
+    def rows_accepted(self) -> int:
+        if isinstance(self.accepted, AcceptedRows):
+            return self.accepted.count
+        return len(self.accepted)
 
     @property
     def rows_rejected(self) -> int:
@@ -428,6 +471,103 @@ def _validate_table(
     return report
 
 
+def _check_tables(
+    files: list[tuple[object, str, dict]], kind: str, preferred_sheet: str,
+    required: tuple[str, ...], rules: list[table_checks.Rule],
+    cross: list[table_checks.CrossRule] = (), con: duckdb.DuckDBPyConnection | None = None,
+) -> list[FileReport]:
+    """Submitted tables of one kind checked together in DuckDB (`table_checks`): each file
+    read once, then every row of every file judged in the same few statements. `files`
+    holds (path, source_file, the file's own defaults). Without `con`, an in-memory
+    database does the work; with it, the accepted rows wait there for the loader."""
+    private = con is None
+    con = _scratch() if private else con
+    reports, staged, wheres = [], [], {}
+    for path, source_file, defaults in files:
+        report = _stage_file(con, path, source_file, kind, preferred_sheet, required, rules,
+                             defaults, len(staged), staged)
+        reports.append(report)
+        if report.rejects:
+            continue  # the whole file is refused: nothing of it was staged
+        wheres[len(staged) - 1] = report
+    if not staged:
+        return reports
+    checked = table_checks.check(con, staged, rules, list(cross), FieldError)
+    for file, report in wheres.items():
+        found = checked.files.get(file, table_checks.FileChecked(0, 0, []))
+        report.rows_read = found.rows_read
+        if not found.rows_read:
+            # Not an error in any one row, but the sender surely meant to send some: record
+            # it, so an empty submission is never taken silently for "nothing to report".
+            where = f"the sheet '{report.sheet}'" if report.sheet else "the file"
+            _reject_file(report, f"{where} has a header but no data rows; nothing would be "
+                                 "loaded", sheet=report.sheet)
+            continue
+        report.rejects = [Reject(report.source_file, report.sheet, *reject)
+                          for reject in found.rejects]
+        report.accepted = AcceptedRows(con, checked, file, found.rows_accepted)
+    if private:  # nobody else will drop them: when the reports go, their tables go
+        weakref.finalize(checked, table_checks.drop_all, con, checked.cleanup)
+    return reports
+
+
+def _stage_file(con, path, source_file: str, kind: str, preferred_sheet: str,
+                required: tuple[str, ...], rules: list[table_checks.Rule], defaults: dict,
+                file: int, staged: list) -> FileReport:
+    """Read one file and stage its cells (appended to `staged`); a file that cannot be
+    read, or lacks a required column, comes back rejected whole and stages nothing."""
+    read = read_input(path)
+    report = FileReport(source_file, kind, read.sha256, None, 0, [], [])
+    if read.error:
+        return _reject_file(report, read.error.reason, read.error.column)
+    try:
+        plain = plain_csv(read.data) if read.format == "csv" else None
+        table = None if plain else table_of(read, preferred_sheet)
+    except UnreadableFile as error:
+        return _reject_file(report, error.reason, error.column)
+
+    columns = [name for _, name in plain.columns] if plain else table.columns
+    report.sheet = None if plain else table.sheet
+    missing = [column for column in required if column not in columns]
+    if missing:
+        where = f"the sheet '{report.sheet}'" if report.sheet else "the file"
+        plural = "s" if len(missing) > 1 else ""
+        return _reject_file(
+            report,
+            f"{where} lacks the required column{plural} {', '.join(missing)} "
+            f"(its columns are: {', '.join(columns)})",
+            column=", ".join(missing), sheet=report.sheet,
+        )
+    if plain:
+        staged.append(table_checks.stage_plain_csv(con, plain, rules, file, source_file,
+                                                   defaults, separator_hint(plain.delimiter)))
+    else:
+        staged.append(table_checks.stage_table(con, table, rules, file, source_file, defaults))
+    return report
+
+
+_SCRATCH: list[duckdb.DuckDBPyConnection] = []
+
+
+def _scratch() -> duckdb.DuckDBPyConnection:
+    """The in-memory database of checks run without a warehouse (`cdp-gap validate`, tests):
+    one per process, since opening a database costs more than checking a small file."""
+    if not _SCRATCH:
+        _SCRATCH.append(duckdb.connect())
+    return _SCRATCH[0]
+
+
+def _rule(column: str, parse: Callable | None, sql_type: str, *args, default=table_checks.REQUIRED,
+          number: tuple | None = None, **options) -> table_checks.Rule:
+    """A column's rule from one of the parsers above, with its field name filled in."""
+    if parse is None:
+        return table_checks.Rule(column, None, sql_type, default)
+    return table_checks.Rule(
+        column, lambda value: parse(value, *args, field=column, **options), sql_type, default,
+        number,
+    )
+
+
 def _unique(check: _RowCheck, column: str, key, row_number: int, first_rows: dict) -> None:
     """Keep the first accepted row of each key; a later one is rejected on `column`."""
     if check.problems or key is None:
@@ -527,65 +667,68 @@ def parse_participation_role(value, field: str = "role") -> str:
     )
 
 
-def validate_participation(path, source_file: str, member_states: Container[str]) -> FileReport:
+def validate_participation(path, source_file: str, member_states: Container[str],
+                           con: duckdb.DuckDBPyConnection | None = None) -> FileReport:
     """How likely each state is to commit forces of a role (methodology §10).
 
     One row per (member_state, role), '*' standing for both roles; a repeated key
     rejects the later row. Expanding '*' (a role's own row wins) is left to
     `sql/stg_participation.sql`, so the raw table keeps the rows as written.
     """
-    first_rows: dict[tuple[str, str], int] = {}
-
-    def parse_row(check: _RowCheck, row_number: int) -> dict:
-        row = {
-            "member_state": check.get("member_state", parse_member_state, member_states),
-            "role": check.get("role", parse_participation_role),
-            "probability": check.get("probability", parse_share),
-            "source": optional_text(check.values.get("source")),
-        }
-        key = (row["member_state"], row["role"])
-        if check.problems:
-            return row
-        if key in first_rows:
-            check.fail("role", f"duplicate row for ({key[0]}, {key[1]}): the first one, row "
-                               f"{first_rows[key]}, is used")
-        else:
-            first_rows[key] = row_number
-        return row
-
-    return _validate_table(path, source_file, "participation", "participation",
-                           PARTICIPATION_REQUIRED, parse_row)
+    rules = [
+        _rule("member_state", parse_member_state, "VARCHAR", member_states),
+        _rule("role", parse_participation_role, "VARCHAR"),
+        _rule("probability", parse_share, "DOUBLE", number=(0, None, 1)),
+        _rule("source", None, "VARCHAR"),
+    ]
+    first = ("min(row_number) FILTER (WHERE clean) "
+             "OVER (PARTITION BY file, member_state, role)")
+    duplicate = table_checks.CrossRule(
+        "role", f"clean AND row_number > {first}",
+        f"'duplicate row for (' || member_state || ', ' || role || '): the first one, row ' "
+        f"|| {first} || ', is used'",
+    )
+    return _check_tables([(path, source_file, {})], "participation", "participation",
+                         PARTICIPATION_REQUIRED, rules, [duplicate], con)[0]
 
 
 INVENTORY_REQUIRED = ("member_state", "capability_code", "quantity", "readiness_days")
 
 
 def validate_inventory(path, source_file: str, member_states: Container[str],
-                       capabilities: Container[str], default_as_of: dt.date) -> FileReport:
+                       capabilities: Container[str], default_as_of: dt.date,
+                       con: duckdb.DuckDBPyConnection | None = None) -> FileReport:
     """A national inventory; `default_as_of` (the file's modification date) fills a blank as_of."""
+    return validate_inventories([(path, source_file, default_as_of)], member_states,
+                                capabilities, con)[0]
 
-    def parse_row(check: _RowCheck, row_number: int) -> dict:
-        row = {
-            "member_state": check.get("member_state", parse_member_state, member_states),
-            "capability_code": check.get("capability_code", parse_capability_code, capabilities),
-            "quantity": check.get("quantity", parse_number, at_least=0),
-            "readiness_days": check.get("readiness_days", parse_days),
-            "availability": check.get("availability", parse_share, default=1.0),
-            "deployable_abroad": check.get("deployable_abroad", parse_bool, default=True),
-            "nato_committed": check.get("nato_committed", parse_share, default=0.0),
-            "available_from": check.get("available_from", parse_year, default=None),
-            "available_until": check.get("available_until", parse_year, default=None),
-            "as_of": check.get("as_of", parse_date, default=default_as_of),
-            "notes": optional_text(check.values.get("notes")),
-        }
-        first, last = row["available_from"], row["available_until"]
-        if first is not None and last is not None and last < first:
-            check.fail("available_until", f"available_until ({last}) must not be before "
-                                          f"available_from ({first})")
-        return row
 
-    return _validate_table(path, source_file, "inventory", "inventory", INVENTORY_REQUIRED,
-                           parse_row)
+def validate_inventories(files: list[tuple[object, str, dt.date]], member_states: Container[str],
+                         capabilities: Container[str],
+                         con: duckdb.DuckDBPyConnection | None = None) -> list[FileReport]:
+    """National inventories, checked together: (path, source_file, default as_of) each."""
+    rules = [
+        _rule("member_state", parse_member_state, "VARCHAR", member_states),
+        _rule("capability_code", parse_capability_code, "VARCHAR", capabilities),
+        _rule("quantity", parse_number, "DOUBLE", at_least=0, number=(0, None, None)),
+        _rule("readiness_days", parse_days, "INTEGER"),
+        _rule("availability", parse_share, "DOUBLE", default=1.0, number=(0, None, 1)),
+        _rule("deployable_abroad", parse_bool, "BOOLEAN", default=True),
+        _rule("nato_committed", parse_share, "DOUBLE", default=0.0, number=(0, None, 1)),
+        _rule("available_from", parse_year, "INTEGER", default=None),
+        _rule("available_until", parse_year, "INTEGER", default=None),
+        _rule("as_of", parse_date, "DATE", default=table_checks.FILE_DEFAULT),
+        _rule("notes", None, "VARCHAR"),
+    ]
+    ends_before_it_starts = table_checks.CrossRule(
+        "available_until", "available_until < available_from",
+        "'available_until (' || available_until || ') must not be before available_from (' "
+        "|| available_from || ')'",
+    )
+    return _check_tables(
+        [(path, source_file, {"as_of": as_of}) for path, source_file, as_of in files],
+        "inventory", "inventory", INVENTORY_REQUIRED, rules, [ends_before_it_starts], con,
+    )
 
 
 OFFER_REQUIRED = ("scenario_id", "member_state", "capability_code", "quantity",
@@ -594,27 +737,37 @@ OFFER_REQUIRED = ("scenario_id", "member_state", "capability_code", "quantity",
 
 def validate_offers(path, source_file: str, member_states: Container[str],
                     capabilities: Container[str],
-                    scenario_invoking_state: Mapping[str, str]) -> FileReport:
+                    scenario_invoking_state: Mapping[str, str],
+                    con: duckdb.DuckDBPyConnection | None = None) -> FileReport:
     """Offers after an invocation; `scenario_invoking_state` maps scenario id -> invoking state."""
+    return validate_offer_files([(path, source_file)], member_states, capabilities,
+                                scenario_invoking_state, con)[0]
 
-    def parse_row(check: _RowCheck, row_number: int) -> dict:
-        row = {
-            "scenario_id": check.get("scenario_id", parse_scenario_ref, scenario_invoking_state),
-            "member_state": check.get("member_state", parse_member_state, member_states),
-            "capability_code": check.get("capability_code", parse_capability_code, capabilities),
-            "quantity": check.get("quantity", parse_number, greater_than=0),
-            "available_in_days": check.get("available_in_days", parse_days),
-            "caveats": optional_text(check.values.get("caveats")),
-        }
-        scenario_id, state = row["scenario_id"], row["member_state"]
-        invoking = scenario_id and normalise_member_state(scenario_invoking_state[scenario_id])
-        if state and state == invoking:
-            check.fail("member_state",
-                       f"member_state '{state}' invoked Art. 42.7 in scenario {scenario_id}; "
-                       "the invoking state cannot offer aid to itself")
-        return row
 
-    return _validate_table(path, source_file, "offers", "offers", OFFER_REQUIRED, parse_row)
+def validate_offer_files(files: list[tuple[object, str]], member_states: Container[str],
+                         capabilities: Container[str],
+                         scenario_invoking_state: Mapping[str, str],
+                         con: duckdb.DuckDBPyConnection | None = None) -> list[FileReport]:
+    """Offer files, checked together: (path, source_file) each."""
+    rules = [
+        _rule("scenario_id", parse_scenario_ref, "VARCHAR", scenario_invoking_state),
+        _rule("member_state", parse_member_state, "VARCHAR", member_states),
+        _rule("capability_code", parse_capability_code, "VARCHAR", capabilities),
+        _rule("quantity", parse_number, "DOUBLE", greater_than=0, number=(None, 0, None)),
+        _rule("available_in_days", parse_days, "INTEGER"),
+        _rule("caveats", None, "VARCHAR"),
+    ]
+    invoking = table_checks.sql_map(
+        {scenario: normalise_member_state(state)
+         for scenario, state in scenario_invoking_state.items()}
+    )
+    aid_to_itself = table_checks.CrossRule(
+        "member_state", f"member_state = {invoking}[scenario_id]",
+        "'member_state ''' || member_state || ''' invoked Art. 42.7 in scenario ' || scenario_id "
+        "|| '; the invoking state cannot offer aid to itself'",
+    )
+    return _check_tables([(path, source_file, {}) for path, source_file in files], "offers",
+                         "offers", OFFER_REQUIRED, rules, [aid_to_itself], con)
 
 
 # --- YAML documents (scenarios, concurrency cases) --------------------------

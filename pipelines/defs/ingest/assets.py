@@ -63,12 +63,14 @@ def reference_data(duckdb: DuckDBResource, cdp: CdpSettings):
     the participation estimates (`participation.csv`, methodology §10) from `reference/`."""
     data_dir = Path(cdp.data_dir)
     states, capabilities = loading.validate_reference(data_dir)
-    participation = loading.validate_participation(data_dir, {row["code"] for row in states.rows})
-    reports = [states, capabilities, *participation]
     with duckdb.get_connection() as con:
+        participation = loading.validate_participation(
+            data_dir, {row["code"] for row in states.rows}, con
+        )
+        reports = [states, capabilities, *participation]
         loading.write_raw(con, "raw_member_states", states.rows)
         loading.write_raw(con, "raw_capabilities", capabilities.rows)
-        loading.write_raw(con, "raw_participation", [row for r in participation for row in r.rows])
+        loading.write_raw_reports(con, "raw_participation", participation)
         loading.write_rejects(con, "raw_rejects_reference", [x for r in reports for x in r.rejects])
         loading.write_file_ledger(con, "raw_files_reference", loading.table_report_ledger(reports))
         for table in ("stg_member_states", "stg_capabilities", "stg_participation"):
@@ -138,11 +140,12 @@ def participation_complete(duckdb: DuckDBResource, cdp: CdpSettings) -> AssetChe
     retry_policy=FILE_RETRY,
 )
 def inventory_submissions(duckdb: DuckDBResource, cdp: CdpSettings):
-    """National capability inventories (`inbox/inventory/*.csv|*.xlsx`), validated row by
-    row; for each member state only its latest submission is used."""
+    """National capability inventories (`inbox/inventory/*.csv|*.xlsx`), each file read
+    once and its rows validated together in DuckDB; for each member state only its latest
+    submission is used."""
     with duckdb.get_connection() as con:
         states, capabilities = loading.reference_codes(con)
-        reports = loading.validate_inventory_folder(Path(cdp.data_dir), states, capabilities)
+        reports = loading.validate_inventory_folder(Path(cdp.data_dir), states, capabilities, con)
         loading.write_table_reports(con, "inventory", reports)
         run_sql(con, "stg_inventory")
         run_sql(con, "ingest_superseded")
@@ -213,7 +216,7 @@ def offer_submissions(duckdb: DuckDBResource, cdp: CdpSettings):
     with duckdb.get_connection() as con:
         states, capabilities = loading.reference_codes(con)
         invoking = dict(con.execute("SELECT scenario_id, invoking_state FROM stg_scenarios").fetchall())
-        reports = loading.validate_offer_folder(Path(cdp.data_dir), states, capabilities, invoking)
+        reports = loading.validate_offer_folder(Path(cdp.data_dir), states, capabilities, invoking, con)
         loading.write_table_reports(con, "offers", reports)
         run_sql(con, "stg_offers")
         yield MaterializeResult(
