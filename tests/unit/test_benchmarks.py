@@ -178,6 +178,11 @@ def test_the_benchmark_runs_end_to_end_at_a_tiny_size(tmp_path):
     assert results["peer"][size]["same_figures"], results["peer"][size]["max_difference"]
     refreshed = results["refresh"][size]
     assert 0 < refreshed["asset_code_s"] < refreshed["run_s"] < refreshed["wall_s"]
+    assert 0 < refreshed["own_ratio_groups_s"] < refreshed["wall_s"]
+    assert refreshed["vs_floor"] > 0 and refreshed["floor_s"] > 0
+    ingested = results["ingest"][size]
+    assert (ingested["rows"], ingested["rejects"]) == (TINY.rows, 0)
+    assert ingested["ingest_vs_read_csv"] > 0 and ingested["bare_read_csv_all_s"] > 0
     assert results["workbook"]["20"]["bare_rows_per_s"] > 0
     assert results["workbook"]["20"]["styled_rows_per_s"] > 0
     monte_carlo = results["mc"][size]
