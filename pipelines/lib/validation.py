@@ -5,7 +5,12 @@ planner checking a file before sending it sees exactly what the pipeline will
 accept. Nothing here prints or writes: every function returns what it found.
 
 Each table validator returns a `FileReport` whose accepted rows are typed
-dicts and whose rejects carry a sentence a planner understands. A bad row
+dicts and whose rejects carry a sentence a planner understands. Submitted tables
+(inventories, offers, participation) are checked as sets in DuckDB by
+`table_checks`, each rule asked once per distinct value through the parsers below;
+the two small reference tables the project ships (member states, capabilities) are
+checked row by row in Python, because they keep extra columns as written and their
+codes define, rather than reference, the taxonomy. A bad row
 never stops the others; a file that cannot be read, or lacks a required
 column, gives exactly one file-level reject (`row_number` None). Scenario and
 concurrency-case files are rejected whole, listing every problem found,
@@ -165,15 +170,8 @@ def is_blank(value: object) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-def as_text(value: object) -> str | None:
-    """A raw value as it should appear in a reject record."""
-    if value is None:
-        return None
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, (dt.date, dt.datetime)):
-        return value.isoformat()
-    return str(value)
+# A raw value as it should appear in a reject record (DuckDB's staged cells carry the same).
+as_text = table_checks.text_of
 
 
 def _got(value: object) -> str:
@@ -420,6 +418,31 @@ def _reject_file(report, reason: str, column: str | None = None, sheet: str | No
     return report
 
 
+def _where(report: FileReport) -> str:
+    return f"the sheet '{report.sheet}'" if report.sheet else "the file"
+
+
+def _reject_empty(report: FileReport) -> FileReport:
+    # Not an error in any one row, but the sender surely meant to send some: record it,
+    # so an empty submission is never taken silently for "nothing to report".
+    return _reject_file(report, f"{_where(report)} has a header but no data rows; nothing "
+                                "would be loaded", sheet=report.sheet)
+
+
+def _lacks_columns(report: FileReport, required: tuple[str, ...], columns: list[str]) -> bool:
+    """Reject the whole file if a required column is missing; True if it was."""
+    missing = [column for column in required if column not in columns]
+    if missing:
+        plural = "s" if len(missing) > 1 else ""
+        _reject_file(
+            report,
+            f"{_where(report)} lacks the required column{plural} {', '.join(missing)} "
+            f"(its columns are: {', '.join(columns)})",
+            column=", ".join(missing), sheet=report.sheet,
+        )
+    return bool(missing)
+
+
 def _validate_table(
     path, source_file: str, kind: str, preferred_sheet: str, required: tuple[str, ...],
     parse_row: Callable[[_RowCheck, int], dict],
@@ -431,25 +454,11 @@ def _validate_table(
         return _reject_file(report, error.reason, error.column)
 
     report.sheet = table.sheet
-    missing = [column for column in required if column not in table.columns]
-    if missing:
-        where = f"the sheet '{table.sheet}'" if table.sheet else "the file"
-        plural = "s" if len(missing) > 1 else ""
-        return _reject_file(
-            report,
-            f"{where} lacks the required column{plural} {', '.join(missing)} "
-            f"(its columns are: {', '.join(table.columns)})",
-            column=", ".join(missing), sheet=table.sheet,
-        )
+    if _lacks_columns(report, required, table.columns):
+        return report
 
     if not table.rows:
-        # Not an error in any one row, but the sender surely meant to send some: record
-        # it, so an empty submission is never taken silently for "nothing to report".
-        where = f"the sheet '{table.sheet}'" if table.sheet else "the file"
-        return _reject_file(
-            report, f"{where} has a header but no data rows; nothing would be loaded",
-            sheet=table.sheet,
-        )
+        return _reject_empty(report)
 
     report.rows_read = len(table.rows)
     for row_number, values in table.rows:
@@ -497,11 +506,7 @@ def _check_tables(
         found = checked.files.get(file, table_checks.FileChecked(0, 0, []))
         report.rows_read = found.rows_read
         if not found.rows_read:
-            # Not an error in any one row, but the sender surely meant to send some: record
-            # it, so an empty submission is never taken silently for "nothing to report".
-            where = f"the sheet '{report.sheet}'" if report.sheet else "the file"
-            _reject_file(report, f"{where} has a header but no data rows; nothing would be "
-                                 "loaded", sheet=report.sheet)
+            _reject_empty(report)
             continue
         report.rejects = [Reject(report.source_file, report.sheet, *reject)
                           for reject in found.rejects]
@@ -526,18 +531,10 @@ def _stage_file(con, path, source_file: str, kind: str, preferred_sheet: str,
     except UnreadableFile as error:
         return _reject_file(report, error.reason, error.column)
 
-    columns = [name for _, name in plain.columns] if plain else table.columns
     report.sheet = None if plain else table.sheet
-    missing = [column for column in required if column not in columns]
-    if missing:
-        where = f"the sheet '{report.sheet}'" if report.sheet else "the file"
-        plural = "s" if len(missing) > 1 else ""
-        return _reject_file(
-            report,
-            f"{where} lacks the required column{plural} {', '.join(missing)} "
-            f"(its columns are: {', '.join(columns)})",
-            column=", ".join(missing), sheet=report.sheet,
-        )
+    if _lacks_columns(report, required, [name for _, name in plain.columns] if plain
+                      else table.columns):
+        return report
     if plain:
         staged.append(table_checks.stage_plain_csv(con, plain, rules, file, source_file,
                                                    defaults, separator_hint(plain.delimiter)))
