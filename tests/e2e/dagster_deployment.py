@@ -10,8 +10,6 @@ group), ended whole like `dagster dev` in dagster_dev.py, whose helpers this reu
 
 from __future__ import annotations
 
-import os
-import shutil
 import socket
 import subprocess
 import sys
@@ -21,7 +19,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tests.e2e.dagster_dev import DagsterDev, _stop, _wait_until_ready, free_port
+from tests.e2e.dagster_dev import DagsterDev, _stop, _wait_until_ready, free_port, prepare
 from tests.support import REPO
 
 DEPLOY = REPO / "deploy"
@@ -113,26 +111,10 @@ def dagster_deployment(root: Path, postgres_env: dict[str, str],
                        extra_env: dict[str, str] | None = None) -> Iterator[DagsterDeployment]:
     """Code server, daemon and webserver on deploy/dagster.yaml, started in the order
     docker-compose.yml starts them (the code server first: the others load from it)."""
-    home, data = root / "dagster_home", root / "data"
-    home.mkdir(parents=True)
-    shutil.copy(DEPLOY / "dagster.yaml", home / "dagster.yaml")
-    shutil.copytree(REPO / "data", data, ignore=shutil.ignore_patterns("*.duckdb*"))
-    port = free_port()
-    server = DagsterDev(
-        url=f"http://127.0.0.1:{port}",
-        port=port,
-        home=home,
-        warehouse=root / "warehouse.duckdb",
-        reports_dir=root / "reports",
-        log=root / "webserver.log",
-    )
+    server, env = prepare(root, DEPLOY / "dagster.yaml", "webserver.log")
     env = {
-        **os.environ,
+        **env,
         **postgres_env,
-        "DAGSTER_HOME": str(home),
-        "CDP_DATA_DIR": str(data),
-        "CDP_WAREHOUSE": str(server.warehouse),
-        "CDP_REPORTS_DIR": str(server.reports_dir),
         "CDP_CODE_SERVER_HOST": "127.0.0.1",
         "CDP_CODE_SERVER_PORT": str(free_port()),
         **(extra_env or {}),

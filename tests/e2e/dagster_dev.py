@@ -65,11 +65,12 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-@contextmanager
-def dagster_dev(root: Path) -> Iterator[DagsterDev]:
+def prepare(root: Path, instance_yaml: Path, log_name: str) -> tuple[DagsterDev, dict[str, str]]:
+    """A Dagster home holding `instance_yaml`, a copy of the bundled data, and where the
+    webserver will listen and the pipeline write: the server's record and its environment."""
     home, data = root / "dagster_home", root / "data"
     home.mkdir(parents=True)
-    shutil.copy(REPO / "dagster.yaml", home / "dagster.yaml")
+    shutil.copy(instance_yaml, home / "dagster.yaml")
     shutil.copytree(REPO / "data", data, ignore=shutil.ignore_patterns("*.duckdb*"))
     port = free_port()
     server = DagsterDev(
@@ -78,7 +79,7 @@ def dagster_dev(root: Path) -> Iterator[DagsterDev]:
         home=home,
         warehouse=root / "warehouse.duckdb",
         reports_dir=root / "reports",
-        log=root / "dagster_dev.log",
+        log=root / log_name,
     )
     env = {
         **os.environ,
@@ -87,6 +88,13 @@ def dagster_dev(root: Path) -> Iterator[DagsterDev]:
         "CDP_WAREHOUSE": str(server.warehouse),
         "CDP_REPORTS_DIR": str(server.reports_dir),
     }
+    return server, env
+
+
+@contextmanager
+def dagster_dev(root: Path) -> Iterator[DagsterDev]:
+    server, env = prepare(root, REPO / "dagster.yaml", "dagster_dev.log")
+    port = server.port
     with server.log.open("wb") as log:
         process = subprocess.Popen(
             [sys.executable, "-m", "dagster", "dev", "--host", "127.0.0.1", "--port", str(port)],
