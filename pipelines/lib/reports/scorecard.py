@@ -41,18 +41,23 @@ def sheet(report: ReportBook, frames, run: RunInfo, links: Links) -> None:
         Col("capability_code", "Capability"),
         Col("capability_name", "Name", "wrap", width=38),
     ]
+    # Three columns per scenario, gathered and joined once: inserted one by one, 600 at
+    # 200 scenarios, they fragmented the frame (pandas warned at each).
+    by_scenario = dict(iter(base.groupby("scenario_id", sort=False)))
+    codes = matrix.capability_code
+    added = {}
     for number, sid in enumerate(ids):
-        cells = base[base.scenario_id == sid].set_index("capability_code")
-        codes = matrix.capability_code
-        matrix[f"c{number}"] = codes.map(cells.coverage)
-        matrix[f"r{number}"] = codes.map(cells.risk_level)
-        matrix[f"l{number}"] = [
+        cells = by_scenario.get(sid, base.iloc[:0]).set_index("capability_code")
+        added[f"c{number}"] = codes.map(cells.coverage)
+        added[f"r{number}"] = codes.map(cells.risk_level)
+        added[f"l{number}"] = pd.Series([
             links.shortfalls.get((sid, code)) or links.contributions.get((sid, code))
             if code in cells.index else None
             for code in codes
-        ]
+        ], index=matrix.index, dtype=object)
         columns.append(Col(f"c{number}", f"{sid}\nlikelihood {likelihood[sid]}", "pct0",
                            width=17, link=f"l{number}", fill_by=f"r{number}"))
+    matrix = pd.concat([matrix, pd.DataFrame(added, index=matrix.index)], axis=1)
     write_sheet(
         report, NAME,
         f"Scorecard — risk per capability and scenario, base year {run.base_year}",
