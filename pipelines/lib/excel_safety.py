@@ -47,6 +47,16 @@ def safe_text(value: object) -> tuple[str, str | None]:
     return text, "; ".join(notes) or None
 
 
+def needing_repair(texts: list[str]) -> set[int]:
+    """The positions of the texts `safe_text` would change. One pass over them all at once
+    (a column of a large sheet), and a look at each only when some text needs it."""
+    if (max(map(len, texts), default=0) <= MAX_CELL_CHARS
+            and _FORBIDDEN.search("\n".join(texts)) is None):
+        return set()
+    return {i for i, text in enumerate(texts)
+            if len(text) > MAX_CELL_CHARS or _FORBIDDEN.search(text)}
+
+
 def needs_quote_prefix(text: str) -> bool:
     """True when a spreadsheet would read `text` as a formula if it were typed in."""
     return text.startswith(FORMULA_TRIGGERS)
