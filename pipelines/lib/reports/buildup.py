@@ -86,8 +86,11 @@ def buildup_figure(buildup: pd.DataFrame, lines: pd.DataFrame) -> go.Figure:
     days = sorted(int(d) for d in buildup.day.unique())
     fig = go.Figure()
     owners = []  # the scenario each trace belongs to, for the menu's visibility switches
+    # Each scenario's rows by one grouping, not a scan of every row per scenario.
+    by_scenario = dict(iter(buildup.groupby("scenario_id", sort=False)))
+    lines_of = dict(iter(lines.groupby("scenario_id", sort=False)))
     for number, sid in enumerate(scenario_ids):
-        rows = buildup[buildup.scenario_id == sid]
+        rows = by_scenario.get(sid, buildup.iloc[:0])
         roles = list(dict.fromkeys(rows.role))
         for index, role in enumerate(roles):
             series = rows[rows.role == role].sort_values("day")
@@ -111,7 +114,7 @@ def buildup_figure(buildup: pd.DataFrame, lines: pd.DataFrame) -> go.Figure:
                                   "<extra></extra>",
                 ))
                 owners.append(sid)
-        deadlines = (lines[lines.scenario_id == sid]
+        deadlines = (lines_of.get(sid, lines.iloc[:0])
                      .groupby("max_readiness_days").line_id
                      .agg(lambda ids: ", ".join(sorted(ids))))
         xs, ys, texts = [], [], []
