@@ -400,6 +400,7 @@ def write_raw_reports(
             if not any(batch is accepted.batch for batch in moved):
                 con.execute(f'INSERT INTO "{table}" BY NAME {accepted.batch.accepted()}')
                 moved.append(accepted.batch)
+            report.accepted = []  # moved: the raw table has them now
         elif report.rows:
             schema = RAW_SCHEMAS[table]
             frame = pd.DataFrame([[r.get(c) for c in schema] for r in report.rows],
@@ -407,9 +408,6 @@ def write_raw_reports(
             write_frame(con, table, frame, schema, replace=False)
     for batch in moved:
         table_checks.drop_all(con, batch.cleanup)
-    for report in reports:
-        if isinstance(report.accepted, validation.AcceptedRows) and report.accepted.con is con:
-            report.accepted = []  # moved: the raw table has them now
 
 
 def reference_codes(con: duckdb.DuckDBPyConnection) -> tuple[set[str], set[str]]:

@@ -135,19 +135,6 @@ def raw_value(text: str | None, kind: str | None) -> object:
     return None if text is None else _FROM_TEXT[kind](text)
 
 
-def _sql_text(value) -> str | None:
-    """A parsed value as text DuckDB casts back to the same value."""
-    if value is None:
-        return None
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float):
-        return repr(value)
-    if isinstance(value, (dt.date, dt.datetime)):
-        return value.isoformat()
-    return str(value)
-
-
 def _literal(value) -> str:
     if value is None:
         return "NULL"
@@ -435,9 +422,10 @@ def _rejects(con, cells: str, parsed: str, rules: list[Rule],
 
 def _verdict(rule: Rule, text: str | None, kind: str | None,
              field_error: type[Exception]) -> tuple[str | None, str | None]:
-    """(the parsed value as text, None) or (None, the reason) for one cell."""
+    """(the parsed value as text DuckDB casts back to it, None) or (None, the reason) for
+    one cell (Python writes a float in full, so the cast gives the same double)."""
     try:
-        return _sql_text(rule.parse(raw_value(text, kind))), None
+        return text_of(rule.parse(raw_value(text, kind))), None
     except field_error as error:
         return None, error.reason
 

@@ -27,9 +27,9 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import difflib
-import weakref
 import math
 import re
+import weakref
 from collections.abc import Callable, Container, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
@@ -38,10 +38,11 @@ import duckdb
 
 from pipelines.lib import table_checks
 from pipelines.lib.inputs import (
+    PlainCsv,
+    Table,
     UnreadableFile,
     plain_csv,
     read_input,
-    read_table,
     read_text_file,
     separator_hint,
     sha256_of,
@@ -258,8 +259,11 @@ def parse_int(value, field: str, *, at_least=None, at_most=None,
     raise FieldError(f"{field} must be {meaning}, {_got(value)}")
 
 
+SHARE = {"at_least": 0, "at_most": 1}
+
+
 def parse_share(value, field: str) -> float:
-    return parse_number(value, field, at_least=0, at_most=1, meaning="a share between 0 and 1")
+    return parse_number(value, field, **SHARE, meaning="a share between 0 and 1")
 
 
 def parse_days(value, field: str) -> int:
@@ -306,11 +310,6 @@ def parse_text(value, field: str) -> str:
     if is_blank(value):
         raise FieldError(f"{field} must not be empty")
     return as_text(value).strip()
-
-
-def optional_text(value) -> str | None:
-    """Free text that is kept, never interpreted: None when blank, else as written."""
-    return None if is_blank(value) else as_text(value)
 
 
 def parse_choice(value, choices: tuple[str, ...], field: str) -> str:
@@ -447,11 +446,9 @@ def _validate_table(
     path, source_file: str, kind: str, preferred_sheet: str, required: tuple[str, ...],
     parse_row: Callable[[_RowCheck, int], dict],
 ) -> FileReport:
-    report = FileReport(source_file, kind, _sha256_or_none(path), None, 0, [], [])
-    try:
-        table = read_table(path, preferred_sheet)
-    except UnreadableFile as error:
-        return _reject_file(report, error.reason, error.column)
+    report, table = _read(path, source_file, kind, preferred_sheet, plain_ok=False)
+    if table is None:
+        return report
 
     report.sheet = table.sheet
     if _lacks_columns(report, required, table.columns):
@@ -521,26 +518,35 @@ def _stage_file(con, path, source_file: str, kind: str, preferred_sheet: str,
                 file: int, staged: list) -> FileReport:
     """Read one file and stage its cells (appended to `staged`); a file that cannot be
     read, or lacks a required column, comes back rejected whole and stages nothing."""
-    read = read_input(path)
-    report = FileReport(source_file, kind, read.sha256, None, 0, [], [])
-    if read.error:
-        return _reject_file(report, read.error.reason, read.error.column)
-    try:
-        plain = plain_csv(read.data) if read.format == "csv" else None
-        table = None if plain else table_of(read, preferred_sheet)
-    except UnreadableFile as error:
-        return _reject_file(report, error.reason, error.column)
-
+    report, table = _read(path, source_file, kind, preferred_sheet, plain_ok=True)
+    if table is None:
+        return report
+    plain = isinstance(table, PlainCsv)
     report.sheet = None if plain else table.sheet
-    if _lacks_columns(report, required, [name for _, name in plain.columns] if plain
+    if _lacks_columns(report, required, [name for _, name in table.columns] if plain
                       else table.columns):
         return report
     if plain:
-        staged.append(table_checks.stage_plain_csv(con, plain, rules, file, source_file,
-                                                   defaults, separator_hint(plain.delimiter)))
+        staged.append(table_checks.stage_plain_csv(con, table, rules, file, source_file,
+                                                   defaults, separator_hint(table.delimiter)))
     else:
         staged.append(table_checks.stage_table(con, table, rules, file, source_file, defaults))
     return report
+
+
+def _read(path, source_file: str, kind: str, preferred_sheet: str,
+          plain_ok: bool) -> tuple[FileReport, "PlainCsv | Table | None"]:
+    """A file read once: its report (hash and, if it cannot be read, its reject) and its
+    table, as a PlainCsv when `plain_ok` and DuckDB may split it; None if rejected."""
+    read = read_input(path)
+    report = FileReport(source_file, kind, read.sha256, None, 0, [], [])
+    if read.error:
+        return _reject_file(report, read.error.reason, read.error.column), None
+    try:
+        plain = plain_csv(read.data) if plain_ok and read.format == "csv" else None
+        return report, plain or table_of(read, preferred_sheet)
+    except UnreadableFile as error:
+        return _reject_file(report, error.reason, error.column), None
 
 
 _SCRATCH: list[duckdb.DuckDBPyConnection] = []
@@ -555,10 +561,14 @@ def _scratch() -> duckdb.DuckDBPyConnection:
 
 
 def _rule(column: str, parse: Callable | None, sql_type: str, *args, default=table_checks.REQUIRED,
-          number: tuple | None = None, **options) -> table_checks.Rule:
-    """A column's rule from one of the parsers above, with its field name filled in."""
+          **options) -> table_checks.Rule:
+    """A column's rule from one of the parsers above, with its field name filled in. A
+    number's bounds are the parser's own, so DuckDB's shortcut never accepts what the
+    parser would refuse."""
     if parse is None:
         return table_checks.Rule(column, None, sql_type, default)
+    bounds = SHARE if parse is parse_share else options if parse is parse_number else None
+    number = bounds and tuple(bounds.get(k) for k in ("at_least", "greater_than", "at_most"))
     return table_checks.Rule(
         column, lambda value: parse(value, *args, field=column, **options), sql_type, default,
         number,
@@ -675,7 +685,7 @@ def validate_participation(path, source_file: str, member_states: Container[str]
     rules = [
         _rule("member_state", parse_member_state, "VARCHAR", member_states),
         _rule("role", parse_participation_role, "VARCHAR"),
-        _rule("probability", parse_share, "DOUBLE", number=(0, None, 1)),
+        _rule("probability", parse_share, "DOUBLE"),
         _rule("source", None, "VARCHAR"),
     ]
     first = ("min(row_number) FILTER (WHERE clean) "
@@ -707,11 +717,11 @@ def validate_inventories(files: list[tuple[object, str, dt.date]], member_states
     rules = [
         _rule("member_state", parse_member_state, "VARCHAR", member_states),
         _rule("capability_code", parse_capability_code, "VARCHAR", capabilities),
-        _rule("quantity", parse_number, "DOUBLE", at_least=0, number=(0, None, None)),
+        _rule("quantity", parse_number, "DOUBLE", at_least=0),
         _rule("readiness_days", parse_days, "INTEGER"),
-        _rule("availability", parse_share, "DOUBLE", default=1.0, number=(0, None, 1)),
+        _rule("availability", parse_share, "DOUBLE", default=1.0),
         _rule("deployable_abroad", parse_bool, "BOOLEAN", default=True),
-        _rule("nato_committed", parse_share, "DOUBLE", default=0.0, number=(0, None, 1)),
+        _rule("nato_committed", parse_share, "DOUBLE", default=0.0),
         _rule("available_from", parse_year, "INTEGER", default=None),
         _rule("available_until", parse_year, "INTEGER", default=None),
         _rule("as_of", parse_date, "DATE", default=table_checks.FILE_DEFAULT),
@@ -750,7 +760,7 @@ def validate_offer_files(files: list[tuple[object, str]], member_states: Contain
         _rule("scenario_id", parse_scenario_ref, "VARCHAR", scenario_invoking_state),
         _rule("member_state", parse_member_state, "VARCHAR", member_states),
         _rule("capability_code", parse_capability_code, "VARCHAR", capabilities),
-        _rule("quantity", parse_number, "DOUBLE", greater_than=0, number=(None, 0, None)),
+        _rule("quantity", parse_number, "DOUBLE", greater_than=0),
         _rule("available_in_days", parse_days, "INTEGER"),
         _rule("caveats", None, "VARCHAR"),
     ]
