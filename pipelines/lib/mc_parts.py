@@ -51,6 +51,12 @@ def fingerprint(inputs: dict, draws: int, seed: int) -> str:
     return digest.hexdigest()
 
 
+def any_parts(warehouse: str | Path) -> bool:
+    """Whether a fan-out ever wrote parts beside this warehouse (without one, there is no
+    need to fingerprint the inputs to look for them)."""
+    return (Path(warehouse).resolve().parent / FOLDER).is_dir()
+
+
 def parts_folder(warehouse: str | Path, fingerprint: str) -> Path:
     """Where the parts of one set of inputs live: beside the warehouse file."""
     return Path(warehouse).resolve().parent / FOLDER / fingerprint

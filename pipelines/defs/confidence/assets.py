@@ -166,10 +166,19 @@ def consolidate(con, params: dict, draws: int, seed: int, warehouse: str,
     others drawn here, all written by this one connection. With no part at all it is
     :func:`build`'s single draw over every scenario. Returns the result and what came
     from where."""
+    if scenario_ids is None:
+        scenario_ids = sorted(
+            s for (s,) in con.execute("SELECT scenario_id FROM stg_scenarios").fetchall()
+        )
+    if not mc_parts.any_parts(warehouse):
+        # No fan-out has run here: the refresh's usual path, without hashing the inputs
+        # (0.9 s at 10^6 inventory rows) to look for parts that cannot exist.
+        return build(con, params, draws, seed), {
+            "from_parts": 0, "drawn_here": len(scenario_ids),
+            "parts": "none: no fan-out has run beside this warehouse", "pruned_part_sets": 0,
+        }
     inputs = read_inputs(con, params)
     folder = mc_parts.parts_folder(warehouse, mc_parts.fingerprint(inputs, draws, seed))
-    if scenario_ids is None:
-        scenario_ids = sorted(inputs["scenarios"]["scenario_id"])
     loaded, missing = mc_parts.read_parts(folder, scenario_ids)
     if not loaded:
         result = monte_carlo.simulate(**inputs, draws=draws, seed=seed)
